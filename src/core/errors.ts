@@ -1,0 +1,66 @@
+// Every error that can reach a client carries a stable code from this table, so that scripts,
+// the SDK and the portal can react to it without parsing messages. Codes never change meaning;
+// new conditions get new codes.
+
+export const ErrorCode = {
+  // Encoding and size.
+  MALFORMED: 'MALFORMED',
+  NON_CANONICAL: 'NON_CANONICAL',
+  TOO_LARGE: 'TOO_LARGE',
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  // Transaction admission.
+  BAD_SIGNATURE: 'BAD_SIGNATURE',
+  WRONG_CHAIN: 'WRONG_CHAIN',
+  NONCE_TOO_LOW: 'NONCE_TOO_LOW',
+  NONCE_TOO_HIGH: 'NONCE_TOO_HIGH',
+  EXPIRED: 'EXPIRED',
+  EXPIRY_TOO_FAR: 'EXPIRY_TOO_FAR',
+  DUPLICATE: 'DUPLICATE',
+  MEMPOOL_FULL: 'MEMPOOL_FULL',
+  SENDER_QUOTA: 'SENDER_QUOTA',
+  UNSUPPORTED_KEY: 'UNSUPPORTED_KEY',
+  // Execution.
+  UNKNOWN_CONTRACT: 'UNKNOWN_CONTRACT',
+  UNKNOWN_METHOD: 'UNKNOWN_METHOD',
+  BAD_ARGUMENTS: 'BAD_ARGUMENTS',
+  OUT_OF_GAS: 'OUT_OF_GAS',
+  CONTRACT_FAILED: 'CONTRACT_FAILED',
+  ALREADY_EXISTS: 'ALREADY_EXISTS',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  // Queries.
+  NOT_FOUND: 'NOT_FOUND',
+  HEIGHT_UNAVAILABLE: 'HEIGHT_UNAVAILABLE',
+  // Proofs and verification.
+  INVALID_PROOF: 'INVALID_PROOF',
+  INVALID_COMMIT: 'INVALID_COMMIT',
+  // Keys and keystores.
+  BAD_PASSPHRASE: 'BAD_PASSPHRASE',
+  BAD_KEY: 'BAD_KEY',
+  // Node state.
+  UNAVAILABLE: 'UNAVAILABLE',
+  INTERNAL: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An expected failure caused by input from outside, with a stable code. */
+export class ZwError extends Error {
+  override name = 'ZwError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details?: Readonly<Record<string, unknown>> } {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isZwError(error: unknown): error is ZwError {
+  return error instanceof ZwError;
+}

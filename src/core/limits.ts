@@ -1,0 +1,48 @@
+// Every bound in the system, in one place, with its unit last. A limit that protects a node from
+// its peers or clients is enforced where input enters; a limit on consensus data (block size, gas)
+// is part of the chain's rules and is checked identically by every node.
+
+export const limits = {
+  /** Largest encoded signed transaction accepted anywhere. */
+  txBytesMax: 64 * 1024,
+  /** Largest HTTP request body the API reads. */
+  httpBodyBytesMax: 256 * 1024,
+  /** Largest encoded block a proposer may build. */
+  blockBytesMax: 4 * 1024 * 1024,
+  /** Most transactions in one block. */
+  blockTxsMax: 5_000,
+  /** How far ahead of the current height a transaction's expiry may be. */
+  txExpiryHeightsMax: 10_000,
+  /** Mempool bounds: total transactions, total bytes, and per sender. */
+  mempoolTxsMax: 50_000,
+  mempoolBytesMax: 256 * 1024 * 1024,
+  mempoolPerSenderTxsMax: 1_000,
+  /** How far past the sender's next nonce a transaction may be queued. */
+  nonceGapMax: 1_000,
+  /** Contract and method names. */
+  contractNameBytesMax: 64,
+  methodNameBytesMax: 64,
+  /** Encoded transaction arguments. */
+  argsBytesMax: 32 * 1024,
+  /** State keys and values, per entry. */
+  stateKeyBytesMax: 256,
+  stateValueBytesMax: 64 * 1024,
+  /** Notarization metadata: entries, and bytes per key and value. */
+  notaryMetaEntriesMax: 32,
+  notaryMetaKeyBytesMax: 64,
+  notaryMetaValueBytesMax: 1024,
+  /** Events per receipt and bytes per event. */
+  eventsPerTxMax: 64,
+  eventBytesMax: 8 * 1024,
+  /** Gas per transaction unless the chain config says otherwise. */
+  txGasMax: 10_000_000,
+  /** Signature checks handed to one worker in one batch. */
+  verifyBatchTxsMax: 256,
+  /** WebSocket subscribers per node and queued messages per subscriber. */
+  subscribersMax: 1_000,
+  subscriberQueueMessagesMax: 10_000,
+  /** Blocks returned by one range query. */
+  blockRangeMax: 100,
+} as const;
+
+export type Limits = typeof limits;
