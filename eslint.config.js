@@ -23,7 +23,7 @@ const allowedImports = {
   api: ['core', 'crypto', 'ledger', 'system', 'exchange', 'state'],
   node: ['core', 'crypto', 'consensus', 'state', 'vm', 'ledger', 'system', 'storage', 'network',
     'exchange', 'api'],
-  sdk: ['core', 'crypto', 'state'],
+  sdk: ['core', 'crypto', 'state', 'ledger'],
   cli: ['core', 'crypto', 'sdk', 'node'],
 };
 

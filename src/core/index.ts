@@ -25,3 +25,5 @@ export type {
   Validator, ValidatorSet, Vote, SignedVote, Proposal, SignedProposal, CommitSignature, Commit,
   VerifySignature,
 } from './consensus-wire.js';
+export { toJsonValue, fromJsonValue } from './json.js';
+export type { JsonValue } from './json.js';

@@ -1,0 +1,237 @@
+// Deterministic block execution: a pure function of (previous state, block) to (state updates,
+// receipts). Every node runs it on every committed block and must get identical results, so it
+// reads no clock (block time comes from the header), iterates nothing in arrival order, and treats
+// a bad transaction inside a committed block as a failed receipt, never as an exception.
+import {
+  ErrorCode, ZwError, encode, decode, isZwError, limits, toHex, assert,
+} from '../core/index.js';
+import type { CborValue, ChainId, Hash, Height } from '../core/index.js';
+import type { CryptoSuite } from '../crypto/index.js';
+import type { CallContext, ContractRegistry, ContractState } from './contract.js';
+import type { ContractEvent, Receipt } from './block.js';
+import { accountContract, stateTreeKey } from './state-keys.js';
+import { decodeTx, verifyTxSignature } from './tx.js';
+import type { SignedTx, TxEnvelope } from './tx.js';
+
+/** Gas schedule: fixed costs that every node charges identically. */
+export const gasCosts = {
+  txBase: 1_000,
+  txByte: 10,
+  stateReadByte: 1,
+  stateWriteByte: 20,
+  stateWrite: 500,
+  eventByte: 5,
+} as const;
+
+/** Read access to the latest committed state by tree key. */
+export interface StateReader {
+  get(treeKey: Uint8Array): Uint8Array | undefined;
+}
+
+export interface StateUpdate {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array | null;
+}
+
+export interface BlockContext {
+  readonly chainId: ChainId;
+  readonly height: Height;
+  readonly time: number;
+}
+
+export interface ExecutionEnvironment {
+  readonly suite: CryptoSuite;
+  readonly contracts: ContractRegistry;
+  readonly state: StateReader;
+  /**
+   * Transactions (by hash) whose signatures were already checked, e.g. on the worker pool at
+   * admission. The hash covers the signature, so skipping the check for them cannot change any
+   * result: this is a cache of a pure function, not a trust decision.
+   */
+  readonly verified?: { has(txHash: Hash): boolean };
+}
+
+export interface BlockResult {
+  readonly receipts: readonly Receipt[];
+  /** Every changed tree key, sorted by key so that the result is independent of map order. */
+  readonly updates: readonly StateUpdate[];
+}
+
+/** Pending writes over a reader, keyed by hex tree key. */
+class WriteSet {
+  readonly writes = new Map<string, StateUpdate>();
+  constructor(private readonly base: StateReader) {}
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    const pending = this.writes.get(toHex(key));
+    if (pending !== undefined) return pending.value ?? undefined;
+    return this.base.get(key);
+  }
+
+  put(key: Uint8Array, value: Uint8Array | null): void {
+    this.writes.set(toHex(key), { key, value });
+  }
+
+  mergeInto(parent: WriteSet): void {
+    for (const [hex, update] of this.writes) parent.writes.set(hex, update);
+  }
+}
+
+export function executeBlock(
+  env: ExecutionEnvironment, block: BlockContext, txs: readonly Uint8Array[],
+): BlockResult {
+  const blockWrites = new WriteSet(env.state);
+  const receipts = txs.map((bytes) => executeTx(env, block, blockWrites, bytes));
+  const updates = [...blockWrites.writes.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, update]) => update);
+  return { receipts, updates };
+}
+
+function failedReceipt(txHash: Hash, error: unknown, gasUsed: number): Receipt {
+  const known = isZwError(error);
+  if (!known && !(error instanceof Error)) {
+    return { txHash, status: ErrorCode.CONTRACT_FAILED, error: String(error), gasUsed,
+      events: [], result: null };
+  }
+  return {
+    txHash,
+    status: known ? error.code : ErrorCode.CONTRACT_FAILED,
+    error: (error as Error).message.slice(0, 1024),
+    gasUsed,
+    events: [],
+    result: null,
+  };
+}
+
+function executeTx(
+  env: ExecutionEnvironment, block: BlockContext, blockWrites: WriteSet, bytes: Uint8Array,
+): Receipt {
+  let envelope: TxEnvelope;
+  try {
+    envelope = decodeTx(env.suite, bytes);
+  } catch (error) {
+    return failedReceipt(env.suite.hash(bytes) as Hash, error, 0);
+  }
+  const { tx, hash } = envelope;
+  const precheck = admissible(env, block, blockWrites, tx, hash);
+  if (precheck !== undefined) return failedReceipt(hash, precheck, 0);
+  // From here the transaction is valid for this block: its nonce is consumed and gas charged
+  // whether or not the call succeeds, so a failing call cannot be replayed for free.
+  const nonceKey = stateTreeKey(env.suite.hash, accountContract, env.suite.address(tx.sender));
+  blockWrites.put(nonceKey, encode(tx.nonce + 1));
+  const meter = new GasMeter(tx.gasLimit);
+  const txWrites = new WriteSet(blockWrites);
+  const events: ContractEvent[] = [];
+  try {
+    meter.charge(gasCosts.txBase + gasCosts.txByte * bytes.length);
+    const result = runMethod(env, block, tx, hash, txWrites, events, meter);
+    txWrites.mergeInto(blockWrites);
+    return { txHash: hash, status: 'ok', error: '', gasUsed: meter.used, events, result };
+  } catch (error) {
+    if (!isZwError(error) && !(error instanceof Error)) throw error;
+    return failedReceipt(hash, error, meter.used);
+  }
+}
+
+/** Checks a transaction may execute in this block; returns the error instead of throwing. */
+function admissible(
+  env: ExecutionEnvironment, block: BlockContext, writes: WriteSet, tx: SignedTx, hash: Hash,
+): ZwError | undefined {
+  if (tx.chainId !== block.chainId) {
+    return new ZwError(ErrorCode.WRONG_CHAIN, `transaction is for chain ${tx.chainId}`);
+  }
+  if (tx.expiryHeight < block.height) {
+    return new ZwError(ErrorCode.EXPIRED, `transaction expired at height ${tx.expiryHeight}`);
+  }
+  if (!(env.verified?.has(hash) ?? false) && !verifyTxSignature(env.suite, tx)) {
+    return new ZwError(ErrorCode.BAD_SIGNATURE, 'transaction signature does not verify');
+  }
+  const expected = accountNonce(env.suite, writes, env.suite.address(tx.sender));
+  if (tx.nonce !== expected) {
+    return new ZwError(tx.nonce < expected ? ErrorCode.NONCE_TOO_LOW : ErrorCode.NONCE_TOO_HIGH,
+      `nonce ${tx.nonce} but the account expects ${expected}`);
+  }
+  return undefined;
+}
+
+export function accountNonce(suite: CryptoSuite, state: StateReader, address: Uint8Array): number {
+  const stored = state.get(stateTreeKey(suite.hash, accountContract, address));
+  if (stored === undefined) return 0;
+  const value = decode(stored);
+  assert(typeof value === 'number', 'stored nonce must be an integer');
+  return value;
+}
+
+class GasMeter {
+  used = 0;
+  constructor(private readonly limit: number) {}
+
+  charge(amount: number): void {
+    assert(Number.isSafeInteger(amount) && amount >= 0, 'gas charge must be a whole number');
+    this.used += amount;
+    if (this.used > this.limit) {
+      this.used = this.limit;
+      throw new ZwError(ErrorCode.OUT_OF_GAS, `out of gas: limit ${this.limit}`);
+    }
+  }
+}
+
+function runMethod(
+  env: ExecutionEnvironment, block: BlockContext, tx: SignedTx, hash: Hash,
+  writes: WriteSet, events: ContractEvent[], meter: GasMeter,
+): CborValue {
+  const contract = env.contracts.get(tx.contract);
+  if (contract === undefined || tx.contract === accountContract) {
+    throw new ZwError(ErrorCode.UNKNOWN_CONTRACT, `no contract named ${tx.contract}`);
+  }
+  const method = contract.methods.get(tx.method);
+  if (method === undefined || method.kind !== 'tx') {
+    throw new ZwError(ErrorCode.UNKNOWN_METHOD,
+      `contract ${tx.contract} has no transaction method ${tx.method}`);
+  }
+  const ctx: CallContext = {
+    chainId: block.chainId, height: block.height, time: block.time, txHash: hash,
+    sender: env.suite.address(tx.sender), senderKey: tx.sender,
+    state: meteredState(env.suite, tx.contract, writes, meter),
+    emit(name, data) {
+      const size = encode(data).length;
+      if (events.length >= limits.eventsPerTxMax || size > limits.eventBytesMax) {
+        throw new ZwError(ErrorCode.TOO_LARGE, 'too many or too large events');
+      }
+      meter.charge(gasCosts.eventByte * size);
+      events.push({ contract: tx.contract, name, data });
+    },
+    chargeGas: (amount) => meter.charge(amount),
+  };
+  return method.run(ctx, tx.args);
+}
+
+function meteredState(
+  suite: CryptoSuite, contract: string, writes: WriteSet, meter: GasMeter,
+): ContractState {
+  const treeKey = (key: Uint8Array): Uint8Array => {
+    if (key.length === 0 || key.length > limits.stateKeyBytesMax) {
+      throw new ZwError(ErrorCode.INVALID_ARGUMENT, 'state key must be 1-256 bytes');
+    }
+    return stateTreeKey(suite.hash, contract, key);
+  };
+  return {
+    get(key) {
+      const value = writes.get(treeKey(key));
+      meter.charge(gasCosts.stateReadByte * (key.length + (value?.length ?? 0)));
+      return value;
+    },
+    set(key, value) {
+      if (value.length > limits.stateValueBytesMax) {
+        throw new ZwError(ErrorCode.TOO_LARGE, 'state value exceeds 64 KiB');
+      }
+      meter.charge(gasCosts.stateWrite + gasCosts.stateWriteByte * (key.length + value.length));
+      writes.put(treeKey(key), value);
+    },
+    delete(key) {
+      meter.charge(gasCosts.stateWrite);
+      writes.put(treeKey(key), null);
+    },
+  };
+}
