@@ -1,0 +1,102 @@
+// Hashing of the state tree: the domain-separated leaf and internal hashes, the placeholder for an
+// empty subtree, and the binary Merkle hash of one 16-way internal node. The same functions serve
+// the tree and the standalone proof verifier, so prover and verifier cannot drift apart.
+//
+//   empty subtree  = 32 zero bytes (`emptyRootHash`; also the root of the empty tree)
+//   leaf           = H(0x02 ‖ keyHash ‖ H(value))
+//   internal       = H(0x03 ‖ leftHash ‖ rightHash)
+//
+// The prefixes continue core's block Merkle tree (0x00 leaf, 0x01 node), so no node of one tree can
+// pose as a node of the other and a leaf can never pose as an internal node.
+import { assert, hashBytes } from '../core/index.js';
+import type { HashFunction } from '../core/index.js';
+
+export const leafPrefix = 0x02;
+export const internalPrefix = 0x03;
+
+/** Hash of an empty subtree and root of the empty tree: 32 zero bytes, for every hash suite. */
+export const emptyRootHash: Uint8Array = new Uint8Array(hashBytes);
+
+/** Children of one internal node: slot i holds the child at nibble i, undefined if absent. */
+export type ChildHashes = readonly (Uint8Array | undefined)[];
+
+/**
+ * Hashes tree nodes with one reusable 65-byte buffer, so hashing a node allocates nothing but the
+ * digest. The hash function MUST NOT keep a reference to its input (node:crypto and noble do not).
+ */
+export class NodeHasher {
+  private readonly buffer = new Uint8Array(1 + 2 * hashBytes);
+
+  constructor(readonly hash: HashFunction) {}
+
+  leaf(keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array {
+    return this.pair(leafPrefix, keyHash, valueHash);
+  }
+
+  leafOfValue(keyHash: Uint8Array, value: Uint8Array): Uint8Array {
+    return this.pair(leafPrefix, keyHash, this.hash(value));
+  }
+
+  internal(left: Uint8Array, right: Uint8Array): Uint8Array {
+    return this.pair(internalPrefix, left, right);
+  }
+
+  private pair(prefix: number, left: Uint8Array, right: Uint8Array): Uint8Array {
+    assert(left.length === hashBytes && right.length === hashBytes, 'tree hashes are 32 bytes');
+    const buffer = this.buffer;
+    buffer[0] = prefix;
+    buffer.set(left, 1);
+    buffer.set(right, 1 + hashBytes);
+    const digest = this.hash(buffer);
+    assert(digest.length === hashBytes, 'hash function must return 32 bytes');
+    return digest;
+  }
+
+  /**
+   * The binary Merkle hash of children [start, start + width) of one internal node, as in Diem's
+   * Jellyfish tree: an empty range is the placeholder, and a range holding exactly one child that
+   * is a leaf is that leaf's hash. This shortcut places every leaf at its shortest unique bit
+   * prefix, so the root equals that of the plain binary sparse Merkle tree over the same keys.
+   */
+  subtree(
+    children: ChildHashes, existence: number, leaves: number, start: number, width: number,
+  ): Uint8Array {
+    const present = existence & (((1 << width) - 1) << start);
+    if (present === 0) return emptyRootHash;
+    if (width === 1 || (isSingleBit(present) && (present & leaves) !== 0)) {
+      const only = children[lowestBit(present)];
+      assert(only !== undefined, 'existence bitmap names a missing child');
+      return only;
+    }
+    const half = width >> 1;
+    return this.internal(
+      this.subtree(children, existence, leaves, start, half),
+      this.subtree(children, existence, leaves, start + half, half));
+  }
+}
+
+export function isSingleBit(bits: number): boolean {
+  return bits !== 0 && (bits & (bits - 1)) === 0;
+}
+
+/** Index of the lowest set bit of a non-zero 16-bit mask. */
+export function lowestBit(bits: number): number {
+  return 31 - Math.clz32(bits & -bits);
+}
+
+export function bitCount(bits: number): number {
+  let count = 0;
+  for (let rest = bits; rest !== 0; rest &= rest - 1) count++;
+  return count;
+}
+
+/** Bit `index` of a key, most significant bit of byte 0 first: 0 goes left, 1 goes right. */
+export function keyBit(key: Uint8Array, index: number): number {
+  return ((key[index >> 3] as number) >> (7 - (index & 7))) & 1;
+}
+
+/** Nibble `index` of a key, high nibble of byte 0 first. */
+export function nibbleAt(key: Uint8Array, index: number): number {
+  const byte = key[index >> 1] as number;
+  return (index & 1) === 0 ? byte >> 4 : byte & 0x0f;
+}

@@ -1,0 +1,368 @@
+// One batch of updates from a base version to a new version, as a pure function of the stored
+// nodes and the updates. The updates are sorted by key, so each affected node is read, rebuilt,
+// hashed and written exactly once however many updates pass through it, and untouched subtrees
+// are kept by reference (their hash and version live in the parent) without being read.
+//
+// Shape rules, as in Diem's Jellyfish Merkle tree: a leaf sits at the shortest nibble prefix that
+// no other key shares; an internal node has two or more children, or one internal child; an
+// internal node left with a single leaf child dissolves and the leaf moves up. Every new node is
+// written under the new version, and every node the new version no longer reaches is reported
+// stale exactly once.
+import { assert, bytesEqual, compareBytes } from '../core/index.js';
+import { NodeHasher, isSingleBit, lowestBit, nibbleAt } from './hashing.js';
+import {
+  childHashes, decodeNode, emptyNode, encodeNode, hashOfNode, keyBytes, nibblesMax, nodeKey,
+  rootNodeKey,
+} from './node.js';
+import type { InternalNode, LeafNode, TreeNode } from './node.js';
+import { readNode } from './store.js';
+import type { NodeReader } from './store.js';
+
+export interface TreeUpdate {
+  /** The 32-byte key hash. */
+  readonly key: Uint8Array;
+  /** The new value, or null to delete the key (deleting an absent key changes nothing). */
+  readonly value: Uint8Array | null;
+}
+
+export interface UpdateResult {
+  /** Root hash of the new version. */
+  readonly root: Uint8Array;
+  /** New node key -> encoded node; the caller MUST write them all before reading the version. */
+  readonly nodes: Array<[Uint8Array, Uint8Array]>;
+  /** Node keys the new version no longer reaches, for a pruner (see StateTree.applyUpdates). */
+  readonly stale: Uint8Array[];
+}
+
+/** An update on its way down, with the leaf hash when it is already known (a moved leaf). */
+interface Operation {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array | null;
+  readonly leafHash: Uint8Array | undefined;
+}
+
+/** A subtree that reduced to one leaf, not yet written: its parent decides its position. */
+interface FloatingLeaf {
+  readonly kind: 'leaf';
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+  readonly leafHash: Uint8Array | undefined;
+}
+
+/** An internal node already written at its position under the new version. */
+interface PlacedNode {
+  readonly kind: 'internal';
+  readonly hash: Uint8Array;
+}
+
+const unchanged: unique symbol = Symbol('unchanged');
+
+/** What became of a subtree: unchanged, emptied (null), one leaf, or a new internal node. */
+type Outcome = typeof unchanged | null | FloatingLeaf | PlacedNode;
+
+/** A parent's reference to an existing child. */
+interface ChildRef {
+  readonly version: number;
+  readonly hash: Uint8Array;
+}
+
+/** Sorts and checks a batch: keys are 32 bytes and appear once (duplicates are a caller bug). */
+export function prepareOperations(updates: readonly TreeUpdate[]): Operation[] {
+  const operations = updates.map((update): Operation => {
+    assert(update.key instanceof Uint8Array && update.key.length === keyBytes,
+      'state update key must be a 32-byte key hash');
+    assert(update.value === null || update.value instanceof Uint8Array,
+      'state update value must be bytes or null');
+    return { key: update.key, value: update.value, leafHash: undefined };
+  });
+  operations.sort((a, b) => compareBytes(a.key, b.key));
+  for (let index = 1; index < operations.length; index++) {
+    assert(!bytesEqual((operations[index - 1] as Operation).key,
+      (operations[index] as Operation).key), 'state updates must not repeat a key');
+  }
+  return operations;
+}
+
+/** Runs one batch; create one per applyUpdates call. */
+export class BatchUpdate {
+  readonly nodes: Array<[Uint8Array, Uint8Array]> = [];
+  readonly stale: Uint8Array[] = [];
+
+  constructor(
+    private readonly hasher: NodeHasher,
+    private readonly reader: NodeReader,
+    private readonly version: number,
+  ) {}
+
+  /** Applies sorted operations to the tree of `baseVersion`; writes the new version's root. */
+  run(baseVersion: number, operations: readonly Operation[]): UpdateResult {
+    const rootBytes = baseVersion === 0
+      ? undefined : readNode(this.reader, rootNodeKey(baseVersion));
+    const root = rootBytes === undefined ? emptyNode : decodeNode(rootBytes);
+    // The new version always gets its own root entry, so the old one is always superseded.
+    if (rootBytes !== undefined) this.stale.push(rootNodeKey(baseVersion));
+    const outcome = operations.length === 0 ? unchanged
+      : this.updateNode(root, undefined, 0, operations, 0, operations.length);
+    const rootKey = rootNodeKey(this.version);
+    if (outcome === unchanged) {
+      this.nodes.push([rootKey, rootBytes ?? encodeNode(emptyNode)]);
+      return this.result(hashOfNode(this.hasher, root));
+    }
+    if (outcome === null) {
+      this.nodes.push([rootKey, encodeNode(emptyNode)]);
+      return this.result(hashOfNode(this.hasher, emptyNode));
+    }
+    // A placed internal node at depth 0 is already written under the root key.
+    return this.result(outcome.kind === 'leaf' ? this.placeLeaf(outcome, 0) : outcome.hash);
+  }
+
+  private result(root: Uint8Array): UpdateResult {
+    return { root, nodes: this.nodes, stale: this.stale };
+  }
+
+  /** Updates the existing child `ref` at the first `depth` nibbles of the operations' keys. */
+  private update(
+    ref: ChildRef | undefined, depth: number, operations: readonly Operation[], low: number,
+    high: number,
+  ): Outcome {
+    if (ref === undefined) return this.build(depth, operations, low, high);
+    const key = nodeKey(ref.version, (operations[low] as Operation).key, depth);
+    const node = decodeNode(readNode(this.reader, key));
+    assert(node.type !== 'empty', 'an empty node is only ever a root');
+    return this.updateNode(node, ref.hash, depth, operations, low, high);
+  }
+
+  private updateNode(
+    node: TreeNode, leafHash: Uint8Array | undefined, depth: number,
+    operations: readonly Operation[], low: number, high: number,
+  ): Outcome {
+    switch (node.type) {
+      case 'empty': return this.build(depth, operations, low, high);
+      case 'leaf': return this.updateLeaf(node, leafHash, depth, operations, low, high);
+      case 'internal': return this.updateInternal(node, depth, operations, low, high);
+    }
+  }
+
+  /** A subtree where nothing exists yet: only the insertions among the operations count. */
+  private build(
+    depth: number, operations: readonly Operation[], low: number, high: number,
+  ): Outcome {
+    let insertions = 0;
+    let only: Operation | undefined;
+    for (let index = low; index < high; index++) {
+      const operation = operations[index] as Operation;
+      if (operation.value === null) continue;
+      insertions++;
+      only = operation;
+    }
+    if (insertions === 0 || only === undefined) return unchanged;
+    if (insertions === 1) return floating(only);
+    return this.updateInternal(undefined, depth, operations, low, high);
+  }
+
+  /**
+   * A leaf meets operations: merge it into them as one more insertion (unless an operation
+   * replaces or deletes it) and rebuild the subtree from nothing. A rewrite with an equal value
+   * and deletions of absent keys change nothing, and leave the leaf where it is.
+   */
+  private updateLeaf(
+    leaf: LeafNode, leafHash: Uint8Array | undefined, depth: number,
+    operations: readonly Operation[], low: number, high: number,
+  ): Outcome {
+    const match = findKey(operations, low, high, leaf.key);
+    const replacement = match === -1 ? undefined : operations[match] as Operation;
+    const kept = replacement === undefined
+      || (replacement.value !== null && bytesEqual(replacement.value, leaf.value));
+    if (kept && !hasOtherInsertion(operations, low, high, match)) return unchanged;
+    const survivor: Operation | undefined = kept
+      ? { key: leaf.key, value: leaf.value, leafHash }
+      : replacement?.value === null ? undefined : replacement;
+    const merged = mergeSurvivor(operations, low, high, match, survivor);
+    if (merged.length === 0) return null;
+    if (merged.length === 1) return floating(merged[0] as Operation);
+    return this.updateInternal(undefined, depth, merged, 0, merged.length);
+  }
+
+  /**
+   * Passes each group of operations (one per child nibble) to its child, then rebuilds this node
+   * once. `node` is undefined when building a new subtree from two or more insertions.
+   */
+  private updateInternal(
+    node: InternalNode | undefined, depth: number, operations: readonly Operation[], low: number,
+    high: number,
+  ): Outcome {
+    assert(depth < nibblesMax, 'two distinct keys always part before the last nibble');
+    const children = new Children(node);
+    let changed = false;
+    for (let start = low; start < high;) {
+      const path = (operations[start] as Operation).key;
+      const nibble = nibbleAt(path, depth);
+      let end = start + 1;
+      while (end < high && nibbleAt((operations[end] as Operation).key, depth) === nibble) end++;
+      const ref = children.ref(nibble);
+      const outcome = this.update(ref, depth + 1, operations, start, end);
+      if (outcome !== unchanged) {
+        changed = true;
+        if (ref !== undefined) this.stale.push(nodeKey(ref.version, path, depth + 1));
+        children.set(nibble, outcome, this.version);
+      }
+      start = end;
+    }
+    if (!changed) return unchanged;
+    return this.finishInternal(children, depth, (operations[low] as Operation).key);
+  }
+
+  /** Writes a rebuilt internal node, or dissolves it if it has no children or one leaf child. */
+  private finishInternal(children: Children, depth: number, path: Uint8Array): Outcome {
+    if (children.existence === 0) return null;
+    if (isSingleBit(children.existence) && (children.leaves & children.existence) !== 0) {
+      return this.dissolve(children, depth, path);
+    }
+    for (let nibble = 0; nibble < 16; nibble++) {
+      const pending = children.floating[nibble];
+      if (pending === undefined) continue;
+      children.hashes[nibble] = this.placeLeaf(pending, depth + 1);
+    }
+    const hash = this.hasher.subtree(children.hashes, children.existence, children.leaves, 0, 16);
+    this.nodes.push([nodeKey(this.version, path, depth), encodeNode(children.toNode())]);
+    return { kind: 'internal', hash };
+  }
+
+  /** The node's only child is a leaf, which moves up to wherever its parent places it. */
+  private dissolve(children: Children, depth: number, path: Uint8Array): FloatingLeaf {
+    const nibble = lowestBit(children.existence);
+    const pending = children.floating[nibble];
+    if (pending !== undefined) return pending;
+    const version = children.versions[nibble] as number;
+    const key = nodeKey(version, path, depth + 1, nibble);
+    const leaf = decodeNode(readNode(this.reader, key));
+    assert(leaf.type === 'leaf', 'leaf bitmap names a non-leaf');
+    this.stale.push(key);
+    return { kind: 'leaf', key: leaf.key, value: leaf.value, leafHash: children.hashes[nibble] };
+  }
+
+  /** Writes a leaf at the first `depth` nibbles of its key under the new version. */
+  private placeLeaf(leaf: FloatingLeaf, depth: number): Uint8Array {
+    const node: LeafNode = { type: 'leaf', key: leaf.key, value: leaf.value };
+    this.nodes.push([nodeKey(this.version, leaf.key, depth), encodeNode(node)]);
+    return leaf.leafHash ?? this.hasher.leafOfValue(leaf.key, leaf.value);
+  }
+}
+
+/** The 16 child slots of an internal node being rebuilt. */
+class Children {
+  existence: number;
+  leaves: number;
+  readonly hashes: (Uint8Array | undefined)[];
+  readonly versions: number[];
+  readonly floating: (FloatingLeaf | undefined)[] = new Array<undefined>(16).fill(undefined);
+
+  constructor(node: InternalNode | undefined) {
+    this.existence = node?.existence ?? 0;
+    this.leaves = node?.leaves ?? 0;
+    this.hashes = node === undefined ? new Array<undefined>(16).fill(undefined) : childHashes(node);
+    this.versions = new Array<number>(16).fill(0);
+    if (node === undefined) return;
+    let index = 0;
+    for (let nibble = 0; nibble < 16; nibble++) {
+      if ((this.existence & (1 << nibble)) === 0) continue;
+      this.versions[nibble] = node.versions[index++] as number;
+    }
+  }
+
+  ref(nibble: number): ChildRef | undefined {
+    const hash = this.hashes[nibble];
+    if ((this.existence & (1 << nibble)) === 0 || hash === undefined) return undefined;
+    return { version: this.versions[nibble] as number, hash };
+  }
+
+  set(nibble: number, outcome: Exclude<Outcome, typeof unchanged>, version: number): void {
+    const bit = 1 << nibble;
+    this.floating[nibble] = undefined;
+    this.hashes[nibble] = undefined;
+    this.versions[nibble] = version;
+    if (outcome === null) {
+      this.existence &= ~bit;
+      this.leaves &= ~bit;
+    } else if (outcome.kind === 'leaf') {
+      this.existence |= bit;
+      this.leaves |= bit;
+      this.floating[nibble] = outcome;
+    } else {
+      this.existence |= bit;
+      this.leaves &= ~bit;
+      this.hashes[nibble] = outcome.hash;
+    }
+  }
+
+  toNode(): InternalNode {
+    const versions: number[] = [];
+    const hashes: Uint8Array[] = [];
+    for (let nibble = 0; nibble < 16; nibble++) {
+      if ((this.existence & (1 << nibble)) === 0) continue;
+      const hash = this.hashes[nibble];
+      assert(hash !== undefined, 'every child is hashed before its parent is written');
+      versions.push(this.versions[nibble] as number);
+      hashes.push(hash);
+    }
+    return {
+      type: 'internal', existence: this.existence, leaves: this.leaves, versions,
+      hashes: concatHashes(hashes),
+    };
+  }
+}
+
+function concatHashes(hashes: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(hashes.length * 32);
+  hashes.forEach((hash, index) => out.set(hash, index * 32));
+  return out;
+}
+
+function floating(operation: Operation): FloatingLeaf {
+  assert(operation.value !== null, 'only an insertion becomes a leaf');
+  return { kind: 'leaf', key: operation.key, value: operation.value, leafHash: operation.leafHash };
+}
+
+/** Index of `key` among sorted operations [low, high), or -1. */
+function findKey(
+  operations: readonly Operation[], low: number, high: number, key: Uint8Array,
+): number {
+  let lo = low;
+  let hi = high;
+  while (lo < hi) {
+    const middle = (lo + hi) >> 1;
+    const order = compareBytes((operations[middle] as Operation).key, key);
+    if (order === 0) return middle;
+    if (order < 0) lo = middle + 1;
+    else hi = middle;
+  }
+  return -1;
+}
+
+function hasOtherInsertion(
+  operations: readonly Operation[], low: number, high: number, skip: number,
+): boolean {
+  for (let index = low; index < high; index++) {
+    if (index !== skip && (operations[index] as Operation).value !== null) return true;
+  }
+  return false;
+}
+
+/** The insertions of [low, high) with `survivor` in key order in place of operation `skip`. */
+function mergeSurvivor(
+  operations: readonly Operation[], low: number, high: number, skip: number,
+  survivor: Operation | undefined,
+): Operation[] {
+  const merged: Operation[] = [];
+  let pending = survivor;
+  for (let index = low; index < high; index++) {
+    const operation = operations[index] as Operation;
+    if (pending !== undefined && compareBytes(pending.key, operation.key) <= 0) {
+      merged.push(pending);
+      pending = undefined;
+    }
+    if (index !== skip && operation.value !== null) merged.push(operation);
+  }
+  if (pending !== undefined) merged.push(pending);
+  return merged;
+}
