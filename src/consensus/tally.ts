@@ -1,0 +1,115 @@
+// Vote and proposal bookkeeping for one round: who voted what, how much power backs a value, and
+// which validators equivocated. Tallies are indexed by validator, so each validator counts once
+// however often its vote is delivered; the first vote a validator casts is the one that counts,
+// and a conflicting second vote only produces evidence.
+import { VoteType, assert, bytesEqual } from '../core/index.js';
+import type { Hash, SignedVote, ValidatorSet } from '../core/index.js';
+import type { ProposalRecord, RoundRecord, VoteTally } from './types.js';
+
+export function emptyTally(validators: number): VoteTally {
+  assert(validators > 0, 'a tally needs validators');
+  return { votes: new Array<SignedVote | undefined>(validators).fill(undefined),
+    equivocators: [] };
+}
+
+export function emptyRound(validators: number): RoundRecord {
+  return { proposals: [], prevotes: emptyTally(validators), precommits: emptyTally(validators) };
+}
+
+export function sameValue(a: Hash | null, b: Hash | null): boolean {
+  if (a === null || b === null) return a === b;
+  return bytesEqual(a, b);
+}
+
+export type AddVoteOutcome =
+  | { readonly kind: 'added'; readonly tally: VoteTally }
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'conflict'; readonly tally: VoteTally; readonly first: SignedVote;
+      readonly report: boolean };
+
+/** Records `vote` from validator `index`; never replaces a vote already counted. */
+export function addVote(tally: VoteTally, index: number, vote: SignedVote): AddVoteOutcome {
+  assert(index >= 0 && index < tally.votes.length, 'voter index within the set');
+  const existing = tally.votes[index];
+  if (existing === undefined) {
+    const votes = [...tally.votes];
+    votes[index] = vote;
+    return { kind: 'added', tally: { votes, equivocators: tally.equivocators } };
+  }
+  assert(existing.type === vote.type && existing.round === vote.round, 'same tally slot');
+  if (sameValue(existing.blockHash, vote.blockHash)) return { kind: 'duplicate' };
+  const report = !tally.equivocators.includes(index);
+  const equivocators = report ? [...tally.equivocators, index] : tally.equivocators;
+  return { kind: 'conflict', tally: { votes: tally.votes, equivocators }, first: existing,
+    report };
+}
+
+/** Power of the votes for exactly `value` (null: nil votes). */
+export function powerFor(tally: VoteTally, set: ValidatorSet, value: Hash | null): number {
+  let power = 0;
+  for (let i = 0; i < tally.votes.length; i++) {
+    const vote = tally.votes[i];
+    if (vote !== undefined && sameValue(vote.blockHash, value)) power += powerAt(set, i);
+  }
+  assert(power >= 0, 'power is non-negative');
+  return power;
+}
+
+/** Power of all votes, whatever they are for. */
+export function powerAny(tally: VoteTally, set: ValidatorSet): number {
+  let power = 0;
+  for (let i = 0; i < tally.votes.length; i++) {
+    if (tally.votes[i] !== undefined) power += powerAt(set, i);
+  }
+  return power;
+}
+
+/** Power of validators that sent anything in the round (for the round skip of line 55). */
+export function powerOfSenders(record: RoundRecord, set: ValidatorSet, proposer: number): number {
+  let power = 0;
+  for (let i = 0; i < set.validators.length; i++) {
+    const sent = record.prevotes.votes[i] !== undefined || record.precommits.votes[i] !== undefined
+      || (i === proposer && record.proposals.length > 0);
+    if (sent) power += powerAt(set, i);
+  }
+  return power;
+}
+
+/** True when validator `index` has sent any message in the round. */
+export function hasSent(record: RoundRecord, index: number, proposer: number): boolean {
+  return record.prevotes.votes[index] !== undefined
+    || record.precommits.votes[index] !== undefined
+    || (index === proposer && record.proposals.length > 0);
+}
+
+export function tallyOf(record: RoundRecord, type: VoteType): VoteTally {
+  return type === VoteType.prevote ? record.prevotes : record.precommits;
+}
+
+export function withTally(record: RoundRecord, type: VoteType, tally: VoteTally): RoundRecord {
+  assert(tally.votes.length === record.prevotes.votes.length, 'tally keeps the set size');
+  return type === VoteType.prevote
+    ? { ...record, prevotes: tally } : { ...record, precommits: tally };
+}
+
+/** Signed precommits for `value`, in validator-set order (the order a Commit lists them). */
+export function precommitsFor(record: RoundRecord, value: Hash): SignedVote[] {
+  const votes: SignedVote[] = [];
+  for (const vote of record.precommits.votes) {
+    if (vote !== undefined && sameValue(vote.blockHash, value)) votes.push(vote);
+  }
+  return votes;
+}
+
+export function findProposal(
+  record: RoundRecord, value: Hash, polRound: number,
+): ProposalRecord | undefined {
+  return record.proposals.find((entry) => entry.proposal.polRound === polRound
+    && bytesEqual(entry.proposal.blockHash, value));
+}
+
+function powerAt(set: ValidatorSet, index: number): number {
+  const validator = set.validators[index];
+  assert(validator !== undefined, 'vote index within the set');
+  return validator.power;
+}
