@@ -1,8 +1,15 @@
 // Entry point of the `zw` command. Each command group registers itself on the program.
 import { Command } from 'commander';
+import { chainCommands, keysCommand, notaryCommand } from './client-commands.js';
+import { initCommand, nodeCommand, startCommand, upCommand } from './network-commands.js';
 
 const program = new Command('zw')
   .description('Zhengwu (政务链): a permissioned blockchain for programmable government')
   .version('0.1.0');
+
+for (const command of [initCommand(), upCommand(), startCommand(), nodeCommand(), keysCommand(),
+  notaryCommand(), ...chainCommands()]) {
+  program.addCommand(command);
+}
 
 await program.parseAsync(process.argv);

@@ -20,3 +20,7 @@ export type {
 export { Mempool } from './mempool.js';
 export type { MempoolInit, MempoolComponents } from './mempool.js';
 export { runQuery } from './query.js';
+export { checkGenesis, defaultParams } from './genesis.js';
+export type {
+  Genesis, GenesisAgency, GenesisValidator, ChainParams, LoadedGenesis,
+} from './genesis.js';

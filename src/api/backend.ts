@@ -1,0 +1,70 @@
+// What the HTTP API needs from a node. The node shell implements this; the API only validates
+// input, calls it, and presents the results. Keeping it an interface lets the API be tested
+// against a real in-process ledger without sockets between them.
+import type { CborValue, Commit, Hash, ValidatorSet } from '../core/index.js';
+import type { Block, BlockHeader, Receipt } from '../ledger/index.js';
+import type { ProofMaterial } from './views.js';
+
+export interface NodeStatus {
+  readonly chainId: string;
+  readonly suite: string;
+  readonly hashAlgorithm: string;
+  readonly genesisHash: Uint8Array;
+  readonly moniker: string;
+  readonly agency: string;
+  readonly nodeAddress: Uint8Array | null;
+  readonly height: number;
+  readonly latestBlockHash: Uint8Array | null;
+  readonly latestBlockTime: number | null;
+  /** The latest height whose results are signed by a later header (proofs are available). */
+  readonly provableHeight: number;
+  readonly validatorSet: ValidatorSet;
+  readonly validatorAgencies: ReadonlyMap<string, string>;
+  readonly mempool: { readonly size: number; readonly bytes: number };
+  readonly version: string;
+}
+
+export type TxLookup =
+  | { readonly status: 'pending'; readonly hash: Hash }
+  | { readonly status: 'rejected'; readonly hash: Hash; readonly code: string;
+    readonly message: string }
+  | { readonly status: 'committed'; readonly hash: Hash; readonly height: number;
+    readonly index: number; readonly blockHash: Uint8Array; readonly receipt: Receipt;
+    readonly proof: ProofMaterial | null };
+
+export interface BlockLookup {
+  readonly block: Block;
+  readonly hash: Uint8Array;
+  readonly commit: Commit;
+  readonly txHashes: readonly Uint8Array[];
+}
+
+export interface StateLookup {
+  readonly height: number;
+  readonly treeKey: Uint8Array;
+  readonly value: Uint8Array | undefined;
+  readonly proof: ProofMaterial | null;
+}
+
+/** Everything a subscriber can be told about, in commit order. */
+export type ChainEvent =
+  | { readonly type: 'block'; readonly height: number; readonly hash: Uint8Array;
+    readonly header: BlockHeader; readonly txCount: number }
+  | { readonly type: 'tx'; readonly height: number; readonly receipt: Receipt }
+  | { readonly type: 'event'; readonly height: number; readonly txHash: Uint8Array;
+    readonly contract: string; readonly name: string; readonly data: CborValue };
+
+export interface ApiBackend {
+  status(): NodeStatus;
+  genesis(): unknown;
+  /** Admits a transaction to the mempool; resolves to its hash or rejects with a ZwError. */
+  submitTx(bytes: Uint8Array): Promise<Hash>;
+  tx(hash: Uint8Array): TxLookup | undefined;
+  block(height: number): BlockLookup | undefined;
+  accountNonce(address: Uint8Array): number;
+  /** Reads a contract key at a height (default: the latest provable one when a proof is asked). */
+  state(contract: string, key: Uint8Array, options: { height?: number; proof: boolean }):
+    StateLookup;
+  query(contract: string, method: string, args: CborValue): CborValue;
+  subscribe(listener: (event: ChainEvent) => void): () => void;
+}

@@ -1,0 +1,7 @@
+// Public entry of `api`: the HTTP + WebSocket server and the backend interface it serves.
+export { createApiServer } from './server.js';
+export type { ApiInit } from './server.js';
+export type {
+  ApiBackend, NodeStatus, TxLookup, BlockLookup, StateLookup, ChainEvent,
+} from './backend.js';
+export type { ProofMaterial } from './views.js';

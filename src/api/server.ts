@@ -1,0 +1,108 @@
+// HTTP API v1 and the WebSocket event stream. Every request body and parameter is checked against
+// a JSON schema before a handler runs; every error leaves as JSON {code, message} with a stable
+// code and an HTTP status that matches it. The OpenAPI document is generated from the same schemas
+// and served at /openapi.json.
+import Fastify from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
+import type { WebSocket } from 'ws';
+import {
+  ErrorCode, isZwError, limits, toHex, toJsonValue,
+} from '../core/index.js';
+import type { ErrorCode as ErrorCodeType } from '../core/index.js';
+import type { ApiBackend, ChainEvent } from './backend.js';
+import { registerRoutes } from './routes.js';
+
+export interface ApiInit {
+  readonly host: string;
+  readonly port: number;
+  /** Logger options passed to fastify (pino); false silences request logs. */
+  readonly logger: boolean | { level: string };
+}
+
+const statusOfCode: Partial<Record<ErrorCodeType, number>> = {
+  NOT_FOUND: 404,
+  TOO_LARGE: 413,
+  MEMPOOL_FULL: 503,
+  UNAVAILABLE: 503,
+  HEIGHT_UNAVAILABLE: 404,
+  UNAUTHORIZED: 403,
+  INTERNAL: 500,
+};
+
+function sendError(reply: FastifyReply, code: ErrorCodeType, message: string): FastifyReply {
+  return reply.status(statusOfCode[code] ?? 400).send({ code, message });
+}
+
+function handleError(error: FastifyError | Error, reply: FastifyReply): FastifyReply {
+  if (isZwError(error)) return sendError(reply, error.code, error.message);
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation !== undefined) {
+    return sendError(reply, ErrorCode.INVALID_ARGUMENT, fastifyError.message);
+  }
+  if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return sendError(reply, ErrorCode.TOO_LARGE, `request body exceeds ${limits.httpBodyBytesMax}`);
+  }
+  if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
+    return sendError(reply, ErrorCode.MALFORMED, fastifyError.message);
+  }
+  reply.log.error({ err: error }, 'unexpected error');
+  return sendError(reply, ErrorCode.INTERNAL, 'internal error');
+}
+
+export async function createApiServer(
+  backend: ApiBackend, init: ApiInit,
+): Promise<FastifyInstance> {
+  const app = Fastify({ logger: init.logger, bodyLimit: limits.httpBodyBytesMax });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Zhengwu node API', version: '1.0.0',
+        description: 'Submit transactions, read blocks, state and proofs, subscribe to events.' },
+    },
+  });
+  await app.register(websocket, { options: { maxPayload: 4096 } });
+  app.setErrorHandler((error, _request, reply) => handleError(error as Error, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, ErrorCode.NOT_FOUND, `no route ${request.method} ${request.url}`));
+  registerRoutes(app, backend);
+  app.get('/v1/events', { websocket: true, schema: { hide: true } },
+    (socket, request) => streamEvents(backend, socket, request.query as Record<string, string>));
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  await app.listen({ host: init.host, port: init.port });
+  return app;
+}
+
+/** Streams chain events to one WebSocket, optionally filtered by type and contract. */
+function streamEvents(backend: ApiBackend, socket: WebSocket, query: Record<string, string>): void {
+  const types = new Set((query.types ?? 'block,tx,event').split(','));
+  const contract = query.contract;
+  let queued = 0;
+  const unsubscribe = backend.subscribe((event) => {
+    if (!types.has(event.type)) return;
+    if (contract !== undefined && event.type === 'event' && event.contract !== contract) return;
+    // A subscriber that cannot keep up is cut off rather than allowed to grow memory unbounded.
+    if (queued >= limits.subscriberQueueMessagesMax) {
+      socket.close(1013, 'subscriber too slow');
+      return;
+    }
+    queued += 1;
+    socket.send(JSON.stringify(eventView(event)), () => { queued -= 1; });
+  });
+  socket.on('close', unsubscribe);
+  socket.on('error', unsubscribe);
+}
+
+function eventView(event: ChainEvent): unknown {
+  switch (event.type) {
+    case 'block':
+      return { type: 'block', height: event.height, hash: toHex(event.hash),
+        time: event.header.time, txCount: event.txCount };
+    case 'tx':
+      return { type: 'tx', height: event.height, hash: toHex(event.receipt.txHash),
+        status: event.receipt.status, error: event.receipt.error, gasUsed: event.receipt.gasUsed };
+    case 'event':
+      return { type: 'event', height: event.height, txHash: toHex(event.txHash),
+        contract: event.contract, name: event.name, data: toJsonValue(event.data) };
+  }
+}

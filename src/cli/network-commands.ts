@@ -1,0 +1,155 @@
+// Commands that create and run networks and nodes: `zw init`, `zw up`, `zw start` (what
+// `npm start` runs) and `zw node start`.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { ErrorCode, ZwError } from '../core/index.js';
+import {
+  ZhengwuNode, initNetwork, loadConfig, networkFileName,
+} from '../node/index.js';
+import type { NetworkManifest } from '../node/index.js';
+import { output, readPassphrase, run } from './io.js';
+
+const launcher = fileURLToPath(new URL('../../bin/zw.js', import.meta.url));
+
+interface InitFlags {
+  readonly dir: string;
+  readonly agencies: string;
+  readonly validators?: string;
+  readonly crypto: 'intl' | 'gm';
+  readonly chainId?: string;
+  readonly basePort: string;
+  readonly json?: boolean;
+}
+
+export function initCommand(): Command {
+  return new Command('init')
+    .description('create a local network: keys, genesis, node configs and network.json')
+    .requiredOption('--dir <dir>', 'folder for the network')
+    .option('--agencies <n>', 'number of agencies, one node each', '1')
+    .option('--validators <k>', 'how many of them run validators (default: all)')
+    .addOption(new Option('--crypto <suite>', 'crypto suite of the chain')
+      .choices(['intl', 'gm']).default('intl'))
+    .option('--chain-id <id>', 'chain id (default zhengwu-local-<suite>)')
+    .option('--base-port <port>', 'API ports are base+1, base+2, ...', '7700')
+    .option('--json', 'machine-readable output')
+    .action(run((flags: InitFlags) => {
+      const passphrase = process.env.ZW_PASSPHRASE;
+      const manifest = initNetwork({
+        dir: flags.dir, agencies: Number(flags.agencies), suite: flags.crypto,
+        basePort: Number(flags.basePort),
+        ...(flags.validators === undefined ? {} : { validators: Number(flags.validators) }),
+        ...(flags.chainId === undefined ? {} : { chainId: flags.chainId }),
+        ...(passphrase === undefined ? {} : { passphrase }),
+      });
+      output(flags, manifest, () => describeNetwork(resolve(flags.dir), manifest));
+    }));
+}
+
+function describeNetwork(dir: string, manifest: NetworkManifest): string {
+  const lines = [`Network ${manifest.chainId} (${manifest.suite}) in ${dir}`];
+  for (const node of manifest.nodes) {
+    lines.push(`  ${node.name.padEnd(8)} ${node.api}  ${node.agencyName}  ${node.home}`);
+  }
+  return lines.join('\n');
+}
+
+export function readManifest(dir: string): NetworkManifest {
+  const path = join(resolve(dir), networkFileName);
+  if (!existsSync(path)) {
+    throw new ZwError(ErrorCode.NOT_FOUND, `no ${networkFileName} in ${dir}; run zw init first`);
+  }
+  return JSON.parse(readFileSync(path, 'utf8')) as NetworkManifest;
+}
+
+export function upCommand(): Command {
+  return new Command('up')
+    .description('run every node of a network as its own process, in the foreground')
+    .requiredOption('--dir <dir>', 'network folder made by zw init')
+    .action(run(async (flags: { dir: string }) => {
+      await runNetwork(readManifest(flags.dir));
+    }));
+}
+
+export function startCommand(): Command {
+  return new Command('start')
+    .description('create a default local network if needed, then run it (npm start)')
+    .option('--dir <dir>', 'network folder', process.env.ZW_NET_DIR ?? '.zhengwu/net')
+    .option('--agencies <n>', 'agencies when creating the network', '1')
+    .addOption(new Option('--crypto <suite>', 'crypto suite when creating the network')
+      .choices(['intl', 'gm']).default('intl'))
+    .action(run(async (flags: { dir: string; agencies: string; crypto: 'intl' | 'gm' }) => {
+      if (!existsSync(join(resolve(flags.dir), networkFileName))) {
+        const manifest = initNetwork({ dir: flags.dir, agencies: Number(flags.agencies),
+          suite: flags.crypto });
+        process.stdout.write(`${describeNetwork(resolve(flags.dir), manifest)}\n`);
+      }
+      await runNetwork(readManifest(flags.dir));
+    }));
+}
+
+/** Starts one child process per node, prefixes their logs, and stops them all on a signal. */
+async function runNetwork(manifest: NetworkManifest): Promise<void> {
+  const children = new Map<string, ChildProcess>();
+  for (const node of manifest.nodes) {
+    const child = spawn(process.execPath, [launcher, 'node', 'start', '--home', node.home],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    children.set(node.name, child);
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream === null) continue;
+      createInterface({ input: stream }).on('line', (line) => {
+        process.stdout.write(`[${node.name}] ${line}\n`);
+      });
+    }
+  }
+  process.stdout.write(`Zhengwu network ${manifest.chainId} (${manifest.suite}) is starting:\n`);
+  for (const node of manifest.nodes) {
+    process.stdout.write(`  ${node.agencyName} (${node.name}): API ${node.api}\n`);
+  }
+  process.stdout.write('Press Ctrl+C to stop.\n');
+  const stop = (): void => {
+    for (const child of children.values()) child.kill('SIGTERM');
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const exits = [...children.entries()].map(([name, child]) => new Promise<void>((done) => {
+    child.on('exit', (code, signal) => {
+      if (code !== 0 && signal !== 'SIGTERM') {
+        process.stdout.write(`[${name}] exited with ${signal ?? code}\n`);
+        process.exitCode = 1;
+      }
+      done();
+    });
+  }));
+  await Promise.all(exits);
+}
+
+export function nodeCommand(): Command {
+  const node = new Command('node').description('run and inspect a single node');
+  node.command('start')
+    .description('run one node from its home folder, in the foreground')
+    .requiredOption('--home <dir>', 'node home folder (holds config.json)')
+    .option('--passphrase-file <file>', 'file holding the keystore passphrase')
+    .option('--api-port <port>', 'override the API port of config.json')
+    .option('--verify-threads <n>', 'signature-check worker threads', '1')
+    .action(run(async (flags: { home: string; passphraseFile?: string; apiPort?: string;
+      verifyThreads: string }) => {
+      const config = loadConfig(flags.home);
+      const fallback = config.passphraseFile === undefined ? undefined
+        : resolve(flags.home, config.passphraseFile);
+      const passphrase = await readPassphrase(flags, `the keystore of ${config.moniker}`, fallback);
+      const started = await ZhengwuNode.start({ home: flags.home, passphrase,
+        verifyThreads: Number(flags.verifyThreads),
+        ...(flags.apiPort === undefined ? {} : { apiPort: Number(flags.apiPort) }) });
+      const stop = (): void => {
+        void started.stop().then(() => process.exit());
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    }));
+  return node;
+}

@@ -1,0 +1,80 @@
+// The genesis document: the chain's identity (chain id, crypto suite), its first validators and
+// member agencies, and its parameters. Pure: nodes read it from a file, clients from the API.
+// Every node of a chain starts from the same file; its hash
+// is recorded in each node's database so a node can never be pointed at another chain's data.
+import {
+  ErrorCode, ZwError, asAddress, asChainId, checkValidatorSet, compareBytes, encode, fromHex,
+  toHex,
+} from '../core/index.js';
+import type { ChainId, PublicKey, ValidatorSet } from '../core/index.js';
+import { getSuite } from '../crypto/index.js';
+import type { CryptoSuite, SuiteName } from '../crypto/index.js';
+
+export interface GenesisAgency {
+  /** X-Road style identifier, e.g. CN-BJ/GOV/11110000000021135M/tax. */
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface GenesisValidator {
+  readonly agency: string;
+  readonly address: string;
+  readonly publicKey: string;
+  readonly power: number;
+}
+
+export interface ChainParams {
+  readonly blockTxsMax: number;
+  readonly blockBytesMax: number;
+  readonly txGasMax: number;
+}
+
+export interface Genesis {
+  readonly chainId: string;
+  readonly suite: SuiteName;
+  /** Milliseconds since the epoch; block 1's time must be later. */
+  readonly genesisTime: number;
+  readonly agencies: readonly GenesisAgency[];
+  readonly validators: readonly GenesisValidator[];
+  readonly params: ChainParams;
+}
+
+export const defaultParams: ChainParams = {
+  blockTxsMax: 5_000,
+  blockBytesMax: 4 * 1024 * 1024,
+  txGasMax: 10_000_000,
+};
+
+export interface LoadedGenesis {
+  readonly genesis: Genesis;
+  readonly chainId: ChainId;
+  readonly suite: CryptoSuite;
+  readonly validatorSet: ValidatorSet;
+  readonly hash: Uint8Array;
+}
+
+function invalid(message: string): ZwError {
+  return new ZwError(ErrorCode.INVALID_ARGUMENT, `genesis: ${message}`);
+}
+
+/** Validates a genesis document and derives the validator set and the genesis hash. */
+export function checkGenesis(genesis: Genesis): LoadedGenesis {
+  if (genesis.suite !== 'intl' && genesis.suite !== 'gm') throw invalid('suite must be intl or gm');
+  const suite = getSuite(genesis.suite);
+  const chainId = asChainId(genesis.chainId);
+  if (!Number.isSafeInteger(genesis.genesisTime)) throw invalid('genesisTime must be an integer');
+  const validators = genesis.validators.map((v) => {
+    const publicKey = fromHex(v.publicKey, 'validator public key') as PublicKey;
+    if (publicKey.length !== suite.publicKeyBytes) throw invalid('validator key has wrong length');
+    const address = asAddress(suite.address(publicKey));
+    if (toHex(address) !== v.address.toLowerCase()) throw invalid('validator address mismatch');
+    if (!genesis.agencies.some((agency) => agency.id === v.agency)) {
+      throw invalid(`validator agency ${v.agency} is not a listed agency`);
+    }
+    return { address, publicKey, power: v.power };
+  }).sort((a, b) => compareBytes(a.address, b.address));
+  const validatorSet = { validators };
+  checkValidatorSet(validatorSet);
+  const hash = suite.hash(encode(['zw/genesis/1', JSON.stringify(genesis)]));
+  return { genesis, chainId, suite, validatorSet, hash };
+}

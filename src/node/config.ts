@@ -1,0 +1,40 @@
+// A node's configuration file (<home>/config.json). Paths in it are relative to the home folder.
+// Secrets are not in it: the keystore is encrypted and its passphrase comes from ZW_PASSPHRASE,
+// a passphrase file, or a prompt.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ErrorCode, ZwError } from '../core/index.js';
+
+export interface NodeConfig {
+  readonly moniker: string;
+  /** The agency identifier this node belongs to. */
+  readonly agency: string;
+  readonly api: { readonly host: string; readonly port: number };
+  /** Encrypted validator keystore, relative to home. */
+  readonly keystore: string;
+  /** Optional file holding the keystore passphrase (development networks only). */
+  readonly passphraseFile?: string;
+  readonly genesis: string;
+  /** Folder of the database, relative to home. */
+  readonly dataDir: string;
+  /** Quiet time, in milliseconds, the proposer waits to gather transactions into a block. */
+  readonly blockGatherMs: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+export const configFileName = 'config.json';
+
+export function loadConfig(home: string): NodeConfig {
+  let config: NodeConfig;
+  try {
+    config = JSON.parse(readFileSync(resolve(home, configFileName), 'utf8')) as NodeConfig;
+  } catch (error) {
+    throw new ZwError(ErrorCode.INVALID_ARGUMENT,
+      `cannot read ${configFileName} in ${home}: ${(error as Error).message}`);
+  }
+  if (typeof config.api?.port !== 'number' || typeof config.keystore !== 'string') {
+    throw new ZwError(ErrorCode.INVALID_ARGUMENT, `${configFileName} in ${home} is incomplete`);
+  }
+  return { ...config, blockGatherMs: config.blockGatherMs ?? 20, logLevel: config.logLevel ?? 'info',
+    dataDir: config.dataDir ?? 'data' };
+}

@@ -1,0 +1,8 @@
+// Public entry of `node`: the node shell, its configuration and local network set-up.
+export { ZhengwuNode, nodeVersion } from './node.js';
+export type { NodeInit } from './node.js';
+export { loadConfig, configFileName } from './config.js';
+export type { NodeConfig } from './config.js';
+export { loadGenesisFile } from './genesis.js';
+export { initNetwork, networkFileName } from './init.js';
+export type { InitOptions, NetworkManifest, NetworkNode } from './init.js';

@@ -1,0 +1,82 @@
+// An account that signs and sends transactions through one node. It learns the chain id and its
+// nonce from the node once, then numbers its transactions locally so that many can be in flight
+// at once without waiting for each other.
+import { asChainId, toHex } from '../core/index.js';
+import type { CborValue, ChainId, Height } from '../core/index.js';
+import type { CryptoSuite, KeyPair } from '../crypto/index.js';
+import { encodeTx, signTx } from '../ledger/index.js';
+import type { ZhengwuClient, TxView } from './client.js';
+
+export interface SendOptions {
+  /** Gas the transaction may use. */
+  readonly gasLimit?: number;
+  /** How many blocks from now the transaction stays valid. */
+  readonly validForBlocks?: number;
+}
+
+const defaultGasLimit = 1_000_000;
+const defaultValidForBlocks = 1_000;
+
+export class Account {
+  private next: Promise<{ chainId: ChainId; nonce: number; height: number }> | undefined;
+  private nonce = 0;
+
+  constructor(
+    readonly suite: CryptoSuite, private readonly key: KeyPair,
+    readonly client: ZhengwuClient,
+  ) {}
+
+  get address(): string {
+    return toHex(this.suite.address(this.key.publicKey));
+  }
+
+  get publicKey(): Uint8Array {
+    return this.key.publicKey;
+  }
+
+  private async chainInfo(): Promise<{ chainId: ChainId; height: number }> {
+    this.next ??= (async () => {
+      const status = await this.client.status();
+      const nonce = await this.client.nonce(this.suite.address(this.key.publicKey));
+      this.nonce = nonce;
+      return { chainId: asChainId(status.chainId), nonce, height: status.height };
+    })();
+    return this.next;
+  }
+
+  /** Forgets the cached nonce, e.g. after a transaction was rejected by the node. */
+  resync(): void {
+    this.next = undefined;
+  }
+
+  /** Builds and signs a transaction with the next local nonce; returns its encoded bytes. */
+  async build(contract: string, method: string, args: CborValue, options: SendOptions = {}):
+    Promise<Uint8Array> {
+    const info = await this.chainInfo();
+    const nonce = this.nonce;
+    this.nonce += 1;
+    const status = await this.client.status();
+    const tx = signTx(this.suite, this.key.privateKey, {
+      chainId: info.chainId,
+      sender: this.key.publicKey,
+      nonce,
+      expiryHeight: (status.height + (options.validForBlocks ?? defaultValidForBlocks)) as Height,
+      gasLimit: options.gasLimit ?? defaultGasLimit,
+      contract,
+      method,
+      args,
+    });
+    return encodeTx(tx);
+  }
+
+  async send(contract: string, method: string, args: CborValue, options: SendOptions = {}):
+    Promise<string> {
+    return this.client.submit(await this.build(contract, method, args, options));
+  }
+
+  async sendAndWait(
+    contract: string, method: string, args: CborValue, options: SendOptions = {},
+  ): Promise<TxView> {
+    return this.client.waitForTx(await this.send(contract, method, args, options));
+  }
+}

@@ -1,0 +1,15 @@
+// Public entry of `sdk`: the client library for Node.js and browsers.
+export { ZhengwuClient } from './client.js';
+export type {
+  ClientInit, StatusView, TxView, StateView, BlockView, ReceiptView, ProofView, ValidatorView,
+} from './client.js';
+export { Account } from './account.js';
+export type { SendOptions } from './account.js';
+export {
+  trustFromGenesis, verifySignedHeader, verifyStateView, verifyTxView, receiptFromView,
+} from './verify.js';
+export type { TrustedChain, VerifiedState } from './verify.js';
+export { getSuite, createKeystore, openKeystore } from '../crypto/index.js';
+export type { CryptoSuite, KeyPair, SuiteName } from '../crypto/index.js';
+export { notaryContractName, notarize, checkNotarization } from './notary.js';
+export type { Notarization, NotaryCheck } from './notary.js';
