@@ -25,7 +25,8 @@ function hmacSm3(key: Uint8Array, data: Uint8Array): Uint8Array {
 }
 
 // CTR is its own inverse, so one function both encrypts and decrypts.
-function sm4Ctr(key: Uint8Array, initialCounter: Uint8Array, input: Uint8Array): Uint8Array {
+export function sm4Ctr(key: Uint8Array, initialCounter: Uint8Array, input: Uint8Array):
+  Uint8Array {
   const cipher = createCipheriv('sm4-ctr', key, initialCounter);
   return concatBytes(cipher.update(input), cipher.final());
 }

@@ -74,7 +74,7 @@ function encryptionPublicKeyOf(privateKey: Uint8Array): Uint8Array {
   return rawPublicKey(privateKeyObject('x25519', privateKey));
 }
 
-function x25519Shared(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
+export function x25519Shared(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
   if (publicKey.length !== x25519KeyBytes) {
     throw new ZwError(ErrorCode.BAD_KEY, `X25519 public key must be ${x25519KeyBytes} bytes`);
   }

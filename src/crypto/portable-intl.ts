@@ -34,7 +34,7 @@ function envelopeKeys(shared: Uint8Array, ephemeral: Uint8Array, recipient: Uint
   return { key: okm.subarray(0, aesKeyBytes), nonce: okm.subarray(aesKeyBytes) };
 }
 
-function x25519Shared(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
+export function x25519Shared(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
   if (publicKey.length !== x25519KeyBytes) {
     throw new ZwError(ErrorCode.BAD_KEY, `X25519 public key must be ${x25519KeyBytes} bytes`);
   }
