@@ -91,7 +91,8 @@ export class Mempool {
       throw new ZwError(ErrorCode.SENDER_QUOTA,
         `sender already has ${this.perSenderTxsMax} pending transactions`);
     }
-    if (this.byHash.size >= this.txsMax || this.totalBytes + envelope.bytes.length > this.bytesMax) {
+    const bytesAfter = this.totalBytes + envelope.bytes.length;
+    if (this.byHash.size >= this.txsMax || bytesAfter > this.bytesMax) {
       throw new ZwError(ErrorCode.MEMPOOL_FULL, 'mempool is full; retry later');
     }
     const entry: Entry = { envelope, hashHex };

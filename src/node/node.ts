@@ -213,7 +213,8 @@ export class ZhengwuNode implements ApiBackend {
     const params = this.chain.genesis.params;
     const txs = this.mempool.reap(params.blockTxsMax, params.blockBytesMax).map((e) => e.bytes);
     const previous = this.tip;
-    const lastResult = previous === undefined ? undefined : this.store.result(previous.header.height);
+    const lastResult = previous === undefined ? undefined
+      : this.store.result(previous.header.height);
     const header: BlockHeader = {
       chainId: this.chain.chainId,
       height,
@@ -240,7 +241,8 @@ export class ZhengwuNode implements ApiBackend {
     const tree = this.tree.applyUpdates(this.height, header.height, result.updates);
     const commit = this.signCommit(header.height, hash);
     this.store.commitBlock({
-      block: { height: header.height, hash, block: encodeBlock(block), commit: encodeCommit(commit) },
+      block: { height: header.height, hash, block: encodeBlock(block),
+        commit: encodeCommit(commit) },
       result: { height: header.height, stateRoot: tree.root,
         receiptsRoot: receiptsRoot(suite.hash, result.receipts) },
       txs: result.receipts.map((receipt, index) => ({
