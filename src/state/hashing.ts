@@ -17,9 +17,6 @@ export const internalPrefix = 0x03;
 /** Hash of an empty subtree and root of the empty tree: 32 zero bytes, for every hash suite. */
 export const emptyRootHash: Uint8Array = new Uint8Array(hashBytes);
 
-/** Children of one internal node: slot i holds the child at nibble i, undefined if absent. */
-export type ChildHashes = readonly (Uint8Array | undefined)[];
-
 /**
  * Hashes tree nodes with one reusable 65-byte buffer, so hashing a node allocates nothing but the
  * digest. The hash function MUST NOT keep a reference to its input (node:crypto and noble do not).
@@ -52,26 +49,16 @@ export class NodeHasher {
     return digest;
   }
 
-  /**
-   * The binary Merkle hash of children [start, start + width) of one internal node, as in Diem's
-   * Jellyfish tree: an empty range is the placeholder, and a range holding exactly one child that
-   * is a leaf is that leaf's hash. This shortcut places every leaf at its shortest unique bit
-   * prefix, so the root equals that of the plain binary sparse Merkle tree over the same keys.
-   */
-  subtree(
-    children: ChildHashes, existence: number, leaves: number, start: number, width: number,
-  ): Uint8Array {
-    const present = existence & (((1 << width) - 1) << start);
-    if (present === 0) return emptyRootHash;
-    if (width === 1 || (isSingleBit(present) && (present & leaves) !== 0)) {
-      const only = children[lowestBit(present)];
-      assert(only !== undefined, 'existence bitmap names a missing child');
-      return only;
+  /** Hashes the adjacent 64 bytes at `offset` of `slots` as an internal node's two children. */
+  internalAt(slots: Uint8Array, offset: number): Uint8Array {
+    const buffer = this.buffer;
+    buffer[0] = internalPrefix;
+    for (let index = 0; index < 2 * hashBytes; index++) {
+      buffer[1 + index] = slots[offset + index] as number;
     }
-    const half = width >> 1;
-    return this.internal(
-      this.subtree(children, existence, leaves, start, half),
-      this.subtree(children, existence, leaves, start + half, half));
+    const digest = this.hash(buffer);
+    assert(digest.length === hashBytes, 'hash function must return 32 bytes');
+    return digest;
   }
 }
 

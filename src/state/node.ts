@@ -13,13 +13,13 @@
 //       16-bit masks (bit i = child at nibble i exists / is a leaf), `versions` the children's
 //       versions and `hashes` their hashes concatenated, both in nibble order.
 import { assert, decode, encode, hashBytes } from '../core/index.js';
-import { NodeHasher, bitCount, emptyRootHash } from './hashing.js';
+import { bitCount, emptyRootHash } from './hashing.js';
+import type { NodeHashes } from './node-hashes.js';
 
 /** Nibbles in a 256-bit key hash: the deepest position a leaf can take. */
 export const nibblesMax = 64;
 export const keyBytes = 32;
 const versionBytes = 8;
-const twoTo32 = 2 ** 32;
 
 export interface EmptyNode {
   readonly type: 'empty';
@@ -75,18 +75,21 @@ export function rootNodeKey(version: number): Uint8Array {
 
 function writeVersion(out: Uint8Array, version: number): void {
   assert(Number.isSafeInteger(version) && version >= 0, 'version must be a safe integer');
-  const high = Math.floor(version / twoTo32);
-  const low = version % twoTo32;
-  const view = new DataView(out.buffer, out.byteOffset, versionBytes);
-  view.setUint32(0, high);
-  view.setUint32(4, low);
+  let rest = version;
+  for (let index = versionBytes - 1; index >= 0; index--) {
+    out[index] = rest % 256;
+    rest = Math.floor(rest / 256);
+  }
 }
 
 /** The version a node key was written at (for pruners and overlays). */
 export function nodeKeyVersion(key: Uint8Array): number {
   assert(key.length > versionBytes, 'node key too short');
-  const view = new DataView(key.buffer, key.byteOffset, versionBytes);
-  return view.getUint32(0) * twoTo32 + view.getUint32(4);
+  let version = 0;
+  for (let index = 0; index < versionBytes; index++) {
+    version = version * 256 + (key[index] as number);
+  }
+  return version;
 }
 
 export function encodeNode(node: TreeNode): Uint8Array {
@@ -134,18 +137,6 @@ export function childIndex(node: InternalNode, nibble: number): number {
   return bitCount(node.existence & ((1 << nibble) - 1));
 }
 
-/** The 16 child hashes of an internal node by nibble (subarrays, no copies). */
-export function childHashes(node: InternalNode): (Uint8Array | undefined)[] {
-  const slots = new Array<Uint8Array | undefined>(16).fill(undefined);
-  let index = 0;
-  for (let nibble = 0; nibble < 16; nibble++) {
-    if ((node.existence & (1 << nibble)) === 0) continue;
-    slots[nibble] = node.hashes.subarray(index * hashBytes, (index + 1) * hashBytes);
-    index++;
-  }
-  return slots;
-}
-
 /** The key of the child at `nibble` of the internal node at the first `depth` nibbles of `path`. */
 export function childKey(
   node: InternalNode, path: Uint8Array, depth: number, nibble: number,
@@ -156,10 +147,13 @@ export function childKey(
 }
 
 /** The hash a node contributes to its parent (or is, as a root). */
-export function hashOfNode(hasher: NodeHasher, node: TreeNode): Uint8Array {
+export function hashOfNode(hashes: NodeHashes, node: TreeNode): Uint8Array {
   switch (node.type) {
     case 'empty': return emptyRootHash;
-    case 'leaf': return hasher.leafOfValue(node.key, node.value);
-    case 'internal': return hasher.subtree(childHashes(node), node.existence, node.leaves, 0, 16);
+    case 'leaf': return hashes.hasher.leafOfValue(node.key, node.value);
+    case 'internal':
+      hashes.load(node.existence, node.leaves, node.hashes);
+      hashes.compute();
+      return hashes.slot(1);
   }
 }

@@ -9,11 +9,12 @@
 // written under the new version, and every node the new version no longer reaches is reported
 // stale exactly once.
 import { assert, bytesEqual, compareBytes } from '../core/index.js';
-import { NodeHasher, isSingleBit, lowestBit, nibbleAt } from './hashing.js';
+import { bitCount, emptyRootHash, isSingleBit, lowestBit, nibbleAt } from './hashing.js';
 import {
-  childHashes, decodeNode, emptyNode, encodeNode, hashOfNode, keyBytes, nibblesMax, nodeKey,
-  rootNodeKey,
+  decodeNode, emptyNode, encodeNode, hashOfNode, keyBytes, nibblesMax, nodeKey, rootNodeKey,
 } from './node.js';
+import { NodeHashes } from './node-hashes.js';
+import type { NodeHashCache } from './node-hashes.js';
 import type { InternalNode, LeafNode, TreeNode } from './node.js';
 import { readNode } from './store.js';
 import type { NodeReader } from './store.js';
@@ -83,13 +84,22 @@ export function prepareOperations(updates: readonly TreeUpdate[]): Operation[] {
   return operations;
 }
 
+/** Internal nodes with at least this many children keep their inner hashes in the cache. */
+const cachedChildrenMin = 4;
+
 /** Runs one batch; create one per applyUpdates call. */
 export class BatchUpdate {
   readonly nodes: Array<[Uint8Array, Uint8Array]> = [];
   readonly stale: Uint8Array[] = [];
+  /**
+   * One hash buffer per depth: a node being rebuilt at depth d waits only on nodes at depths
+   * greater than d, so one buffer per depth is never needed twice at once.
+   */
+  private readonly hashesByDepth: NodeHashes[] = [];
 
   constructor(
-    private readonly hasher: NodeHasher,
+    private readonly hashes: NodeHashes,
+    private readonly cache: NodeHashCache,
     private readonly reader: NodeReader,
     private readonly version: number,
   ) {}
@@ -106,11 +116,11 @@ export class BatchUpdate {
     const rootKey = rootNodeKey(this.version);
     if (outcome === unchanged) {
       this.nodes.push([rootKey, rootBytes ?? encodeNode(emptyNode)]);
-      return this.result(hashOfNode(this.hasher, root));
+      return this.result(hashOfNode(this.hashes, root));
     }
     if (outcome === null) {
       this.nodes.push([rootKey, encodeNode(emptyNode)]);
-      return this.result(hashOfNode(this.hasher, emptyNode));
+      return this.result(emptyRootHash);
     }
     // A placed internal node at depth 0 is already written under the root key.
     return this.result(outcome.kind === 'leaf' ? this.placeLeaf(outcome, 0) : outcome.hash);
@@ -132,14 +142,15 @@ export class BatchUpdate {
     return this.updateNode(node, ref.hash, depth, operations, low, high);
   }
 
+  /** `hash` is the node's hash as its parent records it (undefined for the root). */
   private updateNode(
-    node: TreeNode, leafHash: Uint8Array | undefined, depth: number,
+    node: TreeNode, hash: Uint8Array | undefined, depth: number,
     operations: readonly Operation[], low: number, high: number,
   ): Outcome {
     switch (node.type) {
       case 'empty': return this.build(depth, operations, low, high);
-      case 'leaf': return this.updateLeaf(node, leafHash, depth, operations, low, high);
-      case 'internal': return this.updateInternal(node, depth, operations, low, high);
+      case 'leaf': return this.updateLeaf(node, hash, depth, operations, low, high);
+      case 'internal': return this.updateInternal(node, hash, depth, operations, low, high);
     }
   }
 
@@ -157,7 +168,7 @@ export class BatchUpdate {
     }
     if (insertions === 0 || only === undefined) return unchanged;
     if (insertions === 1) return floating(only);
-    return this.updateInternal(undefined, depth, operations, low, high);
+    return this.updateInternal(undefined, undefined, depth, operations, low, high);
   }
 
   /**
@@ -180,7 +191,7 @@ export class BatchUpdate {
     const merged = mergeSurvivor(operations, low, high, match, survivor);
     if (merged.length === 0) return null;
     if (merged.length === 1) return floating(merged[0] as Operation);
-    return this.updateInternal(undefined, depth, merged, 0, merged.length);
+    return this.updateInternal(undefined, undefined, depth, merged, 0, merged.length);
   }
 
   /**
@@ -188,11 +199,12 @@ export class BatchUpdate {
    * once. `node` is undefined when building a new subtree from two or more insertions.
    */
   private updateInternal(
-    node: InternalNode | undefined, depth: number, operations: readonly Operation[], low: number,
-    high: number,
+    node: InternalNode | undefined, hash: Uint8Array | undefined, depth: number,
+    operations: readonly Operation[], low: number, high: number,
   ): Outcome {
     assert(depth < nibblesMax, 'two distinct keys always part before the last nibble');
-    const children = new Children(node);
+    const inner = this.cachedInner(node, hash);
+    const children = new Children(this.hashesAt(depth), node, inner);
     let changed = false;
     for (let start = low; start < high;) {
       const path = (operations[start] as Operation).key;
@@ -208,29 +220,58 @@ export class BatchUpdate {
       }
       start = end;
     }
-    if (!changed) return unchanged;
-    return this.finishInternal(children, depth, (operations[low] as Operation).key);
+    if (changed) return this.finishInternal(children, depth, (operations[low] as Operation).key);
+    // Nothing changed after all (say, deletions of absent keys): return the entry taken.
+    if (node !== undefined && hash !== undefined && inner !== undefined) {
+      this.cache.put(hash, node.existence, node.leaves, inner);
+    }
+    return unchanged;
+  }
+
+  private cachedInner(
+    node: InternalNode | undefined, hash: Uint8Array | undefined,
+  ): Uint8Array | undefined {
+    if (node === undefined || hash === undefined) return undefined;
+    return this.cache.take(hash, node.existence, node.leaves);
+  }
+
+  private cacheInner(hash: Uint8Array, hashes: NodeHashes): void {
+    if (bitCount(hashes.existence) >= cachedChildrenMin) {
+      this.cache.put(hash, hashes.existence, hashes.leaves, hashes.inner());
+    }
+  }
+
+  private hashesAt(depth: number): NodeHashes {
+    let hashes = this.hashesByDepth[depth];
+    if (hashes === undefined) {
+      hashes = new NodeHashes(this.hashes.hasher);
+      this.hashesByDepth[depth] = hashes;
+    }
+    return hashes;
   }
 
   /** Writes a rebuilt internal node, or dissolves it if it has no children or one leaf child. */
   private finishInternal(children: Children, depth: number, path: Uint8Array): Outcome {
-    if (children.existence === 0) return null;
-    if (isSingleBit(children.existence) && (children.leaves & children.existence) !== 0) {
+    const hashes = children.hashes;
+    if (hashes.existence === 0) return null;
+    if (isSingleBit(hashes.existence) && (hashes.leaves & hashes.existence) !== 0) {
       return this.dissolve(children, depth, path);
     }
     for (let nibble = 0; nibble < 16; nibble++) {
       const pending = children.floating[nibble];
       if (pending === undefined) continue;
-      children.hashes[nibble] = this.placeLeaf(pending, depth + 1);
+      hashes.setChild(nibble, this.placeLeaf(pending, depth + 1), true);
     }
-    const hash = this.hasher.subtree(children.hashes, children.existence, children.leaves, 0, 16);
+    hashes.compute();
+    const hash = hashes.slot(1);
     this.nodes.push([nodeKey(this.version, path, depth), encodeNode(children.toNode())]);
+    this.cacheInner(hash, hashes);
     return { kind: 'internal', hash };
   }
 
   /** The node's only child is a leaf, which moves up to wherever its parent places it. */
   private dissolve(children: Children, depth: number, path: Uint8Array): FloatingLeaf {
-    const nibble = lowestBit(children.existence);
+    const nibble = lowestBit(children.hashes.existence);
     const pending = children.floating[nibble];
     if (pending !== undefined) return pending;
     const version = children.versions[nibble] as number;
@@ -238,84 +279,70 @@ export class BatchUpdate {
     const leaf = decodeNode(readNode(this.reader, key));
     assert(leaf.type === 'leaf', 'leaf bitmap names a non-leaf');
     this.stale.push(key);
-    return { kind: 'leaf', key: leaf.key, value: leaf.value, leafHash: children.hashes[nibble] };
+    const leafHash = children.hashes.child(nibble);
+    return { kind: 'leaf', key: leaf.key, value: leaf.value, leafHash };
   }
 
   /** Writes a leaf at the first `depth` nibbles of its key under the new version. */
   private placeLeaf(leaf: FloatingLeaf, depth: number): Uint8Array {
     const node: LeafNode = { type: 'leaf', key: leaf.key, value: leaf.value };
     this.nodes.push([nodeKey(this.version, leaf.key, depth), encodeNode(node)]);
-    return leaf.leafHash ?? this.hasher.leafOfValue(leaf.key, leaf.value);
+    return leaf.leafHash ?? this.hashes.hasher.leafOfValue(leaf.key, leaf.value);
   }
 }
 
-/** The 16 child slots of an internal node being rebuilt. */
+/** The child slots of an internal node being rebuilt. */
 class Children {
-  existence: number;
-  leaves: number;
-  readonly hashes: (Uint8Array | undefined)[];
-  readonly versions: number[];
+  readonly versions: number[] = new Array<number>(16).fill(0);
   readonly floating: (FloatingLeaf | undefined)[] = new Array<undefined>(16).fill(undefined);
 
-  constructor(node: InternalNode | undefined) {
-    this.existence = node?.existence ?? 0;
-    this.leaves = node?.leaves ?? 0;
-    this.hashes = node === undefined ? new Array<undefined>(16).fill(undefined) : childHashes(node);
-    this.versions = new Array<number>(16).fill(0);
-    if (node === undefined) return;
+  constructor(
+    readonly hashes: NodeHashes, node: InternalNode | undefined, inner: Uint8Array | undefined,
+  ) {
+    if (node === undefined) {
+      hashes.load(0, 0, new Uint8Array(0));
+      return;
+    }
+    hashes.load(node.existence, node.leaves, node.hashes);
+    if (inner !== undefined) hashes.restore(inner);
     let index = 0;
     for (let nibble = 0; nibble < 16; nibble++) {
-      if ((this.existence & (1 << nibble)) === 0) continue;
+      if ((node.existence & (1 << nibble)) === 0) continue;
       this.versions[nibble] = node.versions[index++] as number;
     }
   }
 
   ref(nibble: number): ChildRef | undefined {
-    const hash = this.hashes[nibble];
-    if ((this.existence & (1 << nibble)) === 0 || hash === undefined) return undefined;
-    return { version: this.versions[nibble] as number, hash };
+    if ((this.hashes.existence & (1 << nibble)) === 0) return undefined;
+    return { version: this.versions[nibble] as number, hash: this.hashes.child(nibble) };
   }
 
   set(nibble: number, outcome: Exclude<Outcome, typeof unchanged>, version: number): void {
-    const bit = 1 << nibble;
     this.floating[nibble] = undefined;
-    this.hashes[nibble] = undefined;
     this.versions[nibble] = version;
     if (outcome === null) {
-      this.existence &= ~bit;
-      this.leaves &= ~bit;
+      this.hashes.setChild(nibble, undefined, false);
     } else if (outcome.kind === 'leaf') {
-      this.existence |= bit;
-      this.leaves |= bit;
+      // The leaf's hash is set when it is placed; only a dissolving node never places it.
+      this.hashes.setChild(nibble, emptyRootHash, true);
       this.floating[nibble] = outcome;
     } else {
-      this.existence |= bit;
-      this.leaves &= ~bit;
-      this.hashes[nibble] = outcome.hash;
+      this.hashes.setChild(nibble, outcome.hash, false);
     }
   }
 
   toNode(): InternalNode {
     const versions: number[] = [];
-    const hashes: Uint8Array[] = [];
     for (let nibble = 0; nibble < 16; nibble++) {
-      if ((this.existence & (1 << nibble)) === 0) continue;
-      const hash = this.hashes[nibble];
-      assert(hash !== undefined, 'every child is hashed before its parent is written');
-      versions.push(this.versions[nibble] as number);
-      hashes.push(hash);
+      if ((this.hashes.existence & (1 << nibble)) !== 0) {
+        versions.push(this.versions[nibble] as number);
+      }
     }
     return {
-      type: 'internal', existence: this.existence, leaves: this.leaves, versions,
-      hashes: concatHashes(hashes),
+      type: 'internal', existence: this.hashes.existence, leaves: this.hashes.leaves, versions,
+      hashes: this.hashes.dense(),
     };
   }
-}
-
-function concatHashes(hashes: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(hashes.length * 32);
-  hashes.forEach((hash, index) => out.set(hash, index * 32));
-  return out;
 }
 
 function floating(operation: Operation): FloatingLeaf {

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AssertionError, ErrorCode, ZwError, fromHex, toHex } from '../../src/core/index.js';
 import {
-  MemoryNodeStore, OverlayNodeReader, StateTree, emptyRootHash, nodeKeyVersion, rootNodeKey,
+  MemoryNodeStore, OverlayNodeReader, StateTree, emptyRootHash, encodeProof, nodeKeyVersion,
+  rootNodeKey,
 } from '../../src/state/index.js';
 import type { TreeUpdate } from '../../src/state/index.js';
 import {
@@ -140,6 +141,50 @@ describe('state tree', () => {
         overlay.release(entry[0]);
       }
     }), { numRuns: 60 });
+  });
+});
+
+describe('state tree hash cache', () => {
+  it('never changes results: no cache, a tiny cache and the default cache agree', () => {
+    fc.assert(fc.property(batchesArbitrary, fc.array(keyArbitrary, { maxLength: 4 }),
+      (batches, probes) => {
+        const trees = [0, 2, undefined].map((nodesMax) => {
+          const store = new MemoryNodeStore();
+          const init = nodesMax === undefined ? {} : { hashCacheNodesMax: nodesMax };
+          return { store, tree: new StateTree(sha256, store, init) };
+        });
+        batches.forEach((batch, index) => {
+          const outputs = trees.map(({ store, tree }) => {
+            const result = tree.applyUpdates(index, index + 1, batch);
+            store.write(result.nodes);
+            const proofs = probes.map((key) => toHex(encodeProof(tree.getWithProof(index + 1,
+              key).proof)));
+            const nodes = result.nodes.map(([key, node]) => toHex(key) + toHex(node));
+            return [toHex(result.root), ...nodes, ...result.stale.map(toHex), ...proofs].join();
+          });
+          for (const output of outputs.slice(1)) expect(output).toBe(outputs[0]);
+        });
+      }), runs);
+  });
+
+  it('re-executes a discarded version with other updates as if it never ran', () => {
+    fc.assert(fc.property(batchArbitrary, batchArbitrary, batchArbitrary, (base, a, b) => {
+      const store = new MemoryNodeStore();
+      const overlay = new OverlayNodeReader(store);
+      const tree = new StateTree(sha256, overlay);
+      store.write(tree.applyUpdates(0, 1, base).nodes);
+      // A proposal executed speculatively, then abandoned when its round failed.
+      overlay.write(2, tree.applyUpdates(1, 2, a).nodes);
+      overlay.release(2);
+      const again = tree.applyUpdates(1, 2, b);
+      const fresh = new Harness();
+      fresh.apply(base);
+      const expected = fresh.apply(b);
+      expect(toHex(again.root)).toBe(toHex(expected.root));
+      const nodes = (result: typeof again): string[] =>
+        result.nodes.map(([key, node]) => toHex(key) + toHex(node));
+      expect(nodes(again)).toEqual(nodes(expected));
+    }), runs);
   });
 });
 
