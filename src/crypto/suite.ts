@@ -26,7 +26,10 @@ export interface CryptoSuite {
   publicKeyOf(privateKey: Uint8Array): PublicKey;
   /** Ed25519: 64-byte signature. SM2: DER-encoded (r, s) over SM3(Z_A || message), default id. */
   sign(privateKey: Uint8Array, message: Uint8Array): Uint8Array;
-  /** Never throws on malformed keys or signatures: returns false. */
+  /**
+   * Never throws on malformed keys or signatures: returns false. (The native gm suite throws
+   * UNAVAILABLE if the SM2 addon was never built: a deployment fault, not bad input.)
+   */
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   /** The 20-byte account address of a public key: the first 20 bytes of hash(publicKey). */
   address(publicKey: Uint8Array): Address;
@@ -34,7 +37,9 @@ export interface CryptoSuite {
   /**
    * Public-key encryption to a recipient. gm: SM2 encryption (GM/T 0003.4, C1C3C2 ASN.1 as
    * OpenSSL writes it) with the recipient's SM2 key. intl: an envelope of an ephemeral X25519 key,
-   * HKDF-SHA256 and AES-256-GCM, to the recipient's X25519 key (see encryptionKeyPair).
+   * HKDF-SHA256 and AES-256-GCM, to the recipient's X25519 key (see encryptionKeyPair and
+   * formats.ts). SM2 cannot encrypt an empty message (OpenSSL refuses to), so gm throws
+   * INVALID_ARGUMENT for one; decrypt throws MALFORMED when a ciphertext fails its check.
    */
   encryptionKeyPair(): KeyPair;
   encryptionPublicKeyOf(privateKey: Uint8Array): Uint8Array;
@@ -43,7 +48,8 @@ export interface CryptoSuite {
 
   /**
    * Authenticated symmetric encryption with a 32-byte key: AES-256-GCM (intl) or SM4 in an
-   * authenticated mode (gm). Output carries its own nonce; decrypt fails on any tampering.
+   * authenticated mode (gm: SM4-CTR + HMAC-SM3, see formats.ts). Output carries its own nonce;
+   * openSymmetric throws MALFORMED on any tampering.
    */
   sealSymmetric(key: Uint8Array, plaintext: Uint8Array, associatedData?: Uint8Array): Uint8Array;
   openSymmetric(key: Uint8Array, sealed: Uint8Array, associatedData?: Uint8Array): Uint8Array;
