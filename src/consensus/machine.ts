@@ -19,7 +19,9 @@ import type { Height, Round, SignedProposal, SignedVote } from '../core/index.js
 import { resolveConsensusInit } from './options.js';
 import type { ConsensusInit } from './options.js';
 import { ProposerSchedule } from './proposer.js';
-import { addVote, emptyRound, findProposal, hasSent, tallyOf, withTally } from './tally.js';
+import {
+  addVote, allVotes, emptyRound, findProposal, hasSent, tallyOf, withTally,
+} from './tally.js';
 import {
   applyRules, castVote, clearFlags, contextOf, decide, propose, startRound,
 } from './rules.js';
@@ -167,13 +169,13 @@ function onVote(draft: Draft, effects: Effect[], input: VoteInput): void {
     bytesEqual(validator.address, vote.validator));
   if (index < 0 || !admitRound(draft, vote.round, index)) return;
   const record = recordOf(draft, vote.round);
-  const outcome = addVote(tallyOf(record, vote.type), index, vote);
+  const outcome = addVote(tallyOf(record, vote.type), index, vote,
+    draft.options.conflictingVotesPerValidatorMax);
   if (outcome.kind === 'duplicate') return;
   setRecord(draft, vote.round, withTally(record, vote.type, outcome.tally));
-  if (outcome.kind === 'conflict') {
-    // The first vote keeps counting; the conflict is only reported, once per slot.
-    if (outcome.report) effects.push({ kind: 'evidence', first: outcome.first, second: vote });
-    return;
+  // A conflicting vote counts too (see VoteTally); it is reported once per validator and slot.
+  if (outcome.kind === 'conflict' && outcome.report) {
+    effects.push({ kind: 'evidence', first: outcome.first, second: vote });
   }
   applyRules(draft, effects, vote.round);
 }
@@ -243,9 +245,7 @@ export function gossipMessages(state: ConsensusState): {
     const record = state.rounds.get(round);
     if (record === undefined) continue;
     for (const entry of record.proposals) proposals.push(entry.proposal);
-    for (const vote of [...record.prevotes.votes, ...record.precommits.votes]) {
-      if (vote !== undefined) votes.push(vote);
-    }
+    votes.push(...allVotes(record.prevotes), ...allVotes(record.precommits));
   }
   assert(rounds.length <= 4, 'gossip covers at most four rounds');
   return { proposals, votes };

@@ -33,6 +33,12 @@ export interface ConsensusInit {
   readonly roundsKeptMax?: number;
   /** Distinct proposals kept per round (more than one only when a proposer equivocates). */
   readonly proposalsPerRoundMax?: number;
+  /**
+   * Votes kept per validator, round and type beyond its first (only an equivocator sends any).
+   * Past this bound an equivocator's further votes are dropped, which can cost liveness against
+   * a validator flooding conflicting votes but never safety.
+   */
+  readonly conflictingVotesPerValidatorMax?: number;
   /** Messages for the next height held until `start-height` for it; the rest are dropped. */
   readonly nextHeightMessagesMax?: number;
   /** Rules evaluated per input before the engine asserts it is looping. */
@@ -50,6 +56,7 @@ export const defaultConsensusInit: ResolvedConsensusInit = {
   futureRoundsPerValidatorMax: 2,
   roundsKeptMax: 256,
   proposalsPerRoundMax: 4,
+  conflictingVotesPerValidatorMax: 4,
   nextHeightMessagesMax: 1_024,
   ruleFiringsPerStepMax: 64,
 };

@@ -51,7 +51,7 @@ function tryDecide(draft: Draft, effects: Effect[], round: number): boolean {
     if (!entry.valid) continue;
     const value = entry.proposal.blockHash;
     if (!isSupermajority(powerFor(record.precommits, validatorSet, value), totalPower)) continue;
-    const votes = precommitsFor(record, value);
+    const votes = precommitsFor(record, validatorSet, value);
     decide(draft, effects, commitOf(draft.height, round as Round, value, votes));
     return true;
   }

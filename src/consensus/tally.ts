@@ -1,7 +1,7 @@
 // Vote and proposal bookkeeping for one round: who voted what, how much power backs a value, and
-// which validators equivocated. Tallies are indexed by validator, so each validator counts once
-// however often its vote is delivered; the first vote a validator casts is the one that counts,
-// and a conflicting second vote only produces evidence.
+// which validators equivocated. A validator's power counts once per value however often its vote
+// is delivered; an equivocator counts for each value it voted for (see VoteTally), and its first
+// conflicting vote produces evidence.
 import { VoteType, assert, bytesEqual } from '../core/index.js';
 import type { Hash, SignedVote, ValidatorSet } from '../core/index.js';
 import type { ProposalRecord, RoundRecord, VoteTally } from './types.js';
@@ -9,7 +9,7 @@ import type { ProposalRecord, RoundRecord, VoteTally } from './types.js';
 export function emptyTally(validators: number): VoteTally {
   assert(validators > 0, 'a tally needs validators');
   return { votes: new Array<SignedVote | undefined>(validators).fill(undefined),
-    equivocators: [] };
+    conflicting: [], equivocators: [] };
 }
 
 export function emptyRound(validators: number): RoundRecord {
@@ -27,29 +27,47 @@ export type AddVoteOutcome =
   | { readonly kind: 'conflict'; readonly tally: VoteTally; readonly first: SignedVote;
       readonly report: boolean };
 
-/** Records `vote` from validator `index`; never replaces a vote already counted. */
-export function addVote(tally: VoteTally, index: number, vote: SignedVote): AddVoteOutcome {
+/**
+ * Records `vote` from validator `index`. A vote for a value the validator already voted for is
+ * a duplicate; a vote for another value is kept (up to `conflictingMax` per validator) and
+ * counts too, and the first such conflict is reported as evidence.
+ */
+export function addVote(
+  tally: VoteTally, index: number, vote: SignedVote, conflictingMax: number,
+): AddVoteOutcome {
   assert(index >= 0 && index < tally.votes.length, 'voter index within the set');
   const existing = tally.votes[index];
   if (existing === undefined) {
     const votes = [...tally.votes];
     votes[index] = vote;
-    return { kind: 'added', tally: { votes, equivocators: tally.equivocators } };
+    return { kind: 'added', tally: { ...tally, votes } };
   }
   assert(existing.type === vote.type && existing.round === vote.round, 'same tally slot');
   if (sameValue(existing.blockHash, vote.blockHash)) return { kind: 'duplicate' };
+  let kept = 0;
+  for (const other of tally.conflicting) {
+    if (!bytesEqual(other.validator, vote.validator)) continue;
+    if (sameValue(other.blockHash, vote.blockHash)) return { kind: 'duplicate' };
+    kept++;
+  }
   const report = !tally.equivocators.includes(index);
   const equivocators = report ? [...tally.equivocators, index] : tally.equivocators;
-  return { kind: 'conflict', tally: { votes: tally.votes, equivocators }, first: existing,
-    report };
+  const conflicting = kept < conflictingMax ? [...tally.conflicting, vote] : tally.conflicting;
+  return { kind: 'conflict', tally: { votes: tally.votes, conflicting, equivocators },
+    first: existing, report };
 }
 
-/** Power of the votes for exactly `value` (null: nil votes). */
+/** Power of the validators that voted for exactly `value` (null: nil votes). */
 export function powerFor(tally: VoteTally, set: ValidatorSet, value: Hash | null): number {
   let power = 0;
   for (let i = 0; i < tally.votes.length; i++) {
     const vote = tally.votes[i];
     if (vote !== undefined && sameValue(vote.blockHash, value)) power += powerAt(set, i);
+  }
+  // A conflicting vote is never for its validator's first value and never repeats a value, so
+  // each adds its validator's power to `value` at most once.
+  for (const vote of tally.conflicting) {
+    if (sameValue(vote.blockHash, value)) power += powerOf(set, vote);
   }
   assert(power >= 0, 'power is non-negative');
   return power;
@@ -93,11 +111,25 @@ export function withTally(record: RoundRecord, type: VoteType, tally: VoteTally)
 }
 
 /** Signed precommits for `value`, in validator-set order (the order a Commit lists them). */
-export function precommitsFor(record: RoundRecord, value: Hash): SignedVote[] {
-  const votes: SignedVote[] = [];
-  for (const vote of record.precommits.votes) {
-    if (vote !== undefined && sameValue(vote.blockHash, value)) votes.push(vote);
+export function precommitsFor(record: RoundRecord, set: ValidatorSet, value: Hash): SignedVote[] {
+  const byIndex = new Map<number, SignedVote>();
+  record.precommits.votes.forEach((vote, index) => {
+    if (vote !== undefined && sameValue(vote.blockHash, value)) byIndex.set(index, vote);
+  });
+  for (const vote of record.precommits.conflicting) {
+    if (sameValue(vote.blockHash, value)) byIndex.set(indexOf(set, vote), vote);
   }
+  const indexes = [...byIndex.keys()].sort((a, b) => a - b);
+  const votes = indexes.map((index) => byIndex.get(index) as SignedVote);
+  assert(new Set(indexes).size === votes.length, 'one precommit per validator');
+  return votes;
+}
+
+/** Every vote of a tally, first votes in validator order, then conflicting ones. */
+export function allVotes(tally: VoteTally): SignedVote[] {
+  const votes: SignedVote[] = [];
+  for (const vote of tally.votes) if (vote !== undefined) votes.push(vote);
+  votes.push(...tally.conflicting);
   return votes;
 }
 
@@ -106,6 +138,16 @@ export function findProposal(
 ): ProposalRecord | undefined {
   return record.proposals.find((entry) => entry.proposal.polRound === polRound
     && bytesEqual(entry.proposal.blockHash, value));
+}
+
+function indexOf(set: ValidatorSet, vote: SignedVote): number {
+  const index = set.validators.findIndex((v) => bytesEqual(v.address, vote.validator));
+  assert(index >= 0, 'a counted vote is from a validator');
+  return index;
+}
+
+function powerOf(set: ValidatorSet, vote: SignedVote): number {
+  return powerAt(set, indexOf(set, vote));
 }
 
 function powerAt(set: ValidatorSet, index: number): number {

@@ -164,9 +164,18 @@ export interface ProposalRecord {
   readonly valid: boolean;
 }
 
-/** Votes of one type in one round, indexed like the validator set; the first vote counts. */
+/**
+ * Votes of one type in one round. As in the paper, a validator counts towards every value it
+ * sent a vote for, so an equivocator's conflicting votes are kept too (bounded per validator):
+ * if they were dropped, correct nodes that saw different halves of an equivocation would never
+ * agree on which polkas exist, and rounds could keep failing after GST. Safety is unaffected:
+ * two >2/3 quorums for different values in one round would need a correct validator in both.
+ */
 export interface VoteTally {
+  /** The first vote of each validator, indexed like the validator set. */
   readonly votes: readonly (SignedVote | undefined)[];
+  /** Later votes that conflict with a validator's first one, in arrival order. */
+  readonly conflicting: readonly SignedVote[];
   /** Validator indexes already reported as equivocating here, so evidence is sent once. */
   readonly equivocators: readonly number[];
 }

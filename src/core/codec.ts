@@ -34,8 +34,10 @@ const encodeOptions: EncodeOptions = {
   typeEncoders: { number: rejectFloat, undefined: rejectUndefined },
 };
 
+// Parsing is lenient about integer width so that a non-minimal integer is reported as
+// NON_CANONICAL by the re-encoding check below rather than as unreadable.
 const decodeOptions: DecodeOptions = {
-  strict: true,
+  strict: false,
   allowIndefinite: false,
   allowUndefined: false,
   allowNaN: false,

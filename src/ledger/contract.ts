@@ -1,6 +1,7 @@
 // What the ledger needs to know about a contract: its name and methods. Built-in system contracts
 // (src/system) and, later, TypeScript contracts in the VM both implement this interface, so block
 // execution treats them alike. A method sees only its own contract's namespace of the state.
+import { ErrorCode, ZwError } from '../core/index.js';
 import type { Address, CborValue, ChainId, Hash, Height, PublicKey } from '../core/index.js';
 
 /** The key-value view of one contract's namespace. */
@@ -31,7 +32,9 @@ export interface QueryContext {
 }
 
 export type MethodSpec =
-  | { readonly kind: 'tx'; readonly run: (ctx: CallContext, args: CborValue) => CborValue }
+  | { readonly kind: 'tx'; readonly run: (ctx: CallContext, args: CborValue) => CborValue;
+    /** Optional cheap check of the arguments' form, run at admission; throws BAD_ARGUMENTS. */
+    readonly checkArgs?: (args: CborValue) => void }
   | { readonly kind: 'query'; readonly run: (ctx: QueryContext, args: CborValue) => CborValue };
 
 export interface Contract {
@@ -48,6 +51,23 @@ export class ContractRegistry {
 
   get(name: string): Contract | undefined {
     return this.contracts.get(name);
+  }
+
+  /**
+   * Refuses a transaction at admission whose contract, method or argument form is wrong, so the
+   * client learns at once. Execution checks again: a contract may change before inclusion.
+   */
+  checkCall(contractName: string, method: string, args: CborValue): void {
+    const contract = this.contracts.get(contractName);
+    if (contract === undefined) {
+      throw new ZwError(ErrorCode.UNKNOWN_CONTRACT, `no contract named ${contractName}`);
+    }
+    const spec = contract.methods.get(method);
+    if (spec === undefined || spec.kind !== 'tx') {
+      throw new ZwError(ErrorCode.UNKNOWN_METHOD,
+        `contract ${contractName} has no transaction method ${method}`);
+    }
+    spec.checkArgs?.(args);
   }
 
   names(): string[] {

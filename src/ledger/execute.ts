@@ -43,6 +43,8 @@ export interface ExecutionEnvironment {
   readonly suite: CryptoSuite;
   readonly contracts: ContractRegistry;
   readonly state: StateReader;
+  /** The chain's per-transaction gas ceiling; a transaction asking for more fails. */
+  readonly txGasMax: number;
   /**
    * Transactions (by hash) whose signatures were already checked, e.g. on the worker pool at
    * admission. The hash covers the signature, so skipping the check for them cannot change any
@@ -140,6 +142,10 @@ function admissible(
 ): ZwError | undefined {
   if (tx.chainId !== block.chainId) {
     return new ZwError(ErrorCode.WRONG_CHAIN, `transaction is for chain ${tx.chainId}`);
+  }
+  if (tx.gasLimit > env.txGasMax) {
+    return new ZwError(ErrorCode.INVALID_ARGUMENT,
+      `gas limit ${tx.gasLimit} exceeds the chain's ${env.txGasMax}`);
   }
   if (tx.expiryHeight < block.height) {
     return new ZwError(ErrorCode.EXPIRED, `transaction expired at height ${tx.expiryHeight}`);

@@ -159,6 +159,11 @@ export class ZhengwuNode implements ApiBackend {
         throw new ZwError(ErrorCode.WRONG_CHAIN,
           `transaction is for chain ${envelope.tx.chainId}, this is ${this.chain.chainId}`);
       }
+      if (envelope.tx.gasLimit > this.chain.genesis.params.txGasMax) {
+        throw new ZwError(ErrorCode.INVALID_ARGUMENT,
+          `gas limit exceeds the chain's ${this.chain.genesis.params.txGasMax}`);
+      }
+      this.contracts.checkCall(envelope.tx.contract, envelope.tx.method, envelope.tx.args);
       if (!(await this.pool.verify(bytes))) {
         throw new ZwError(ErrorCode.BAD_SIGNATURE, 'transaction signature does not verify');
       }
@@ -236,6 +241,7 @@ export class ZhengwuNode implements ApiBackend {
     const { header } = block;
     const result = executeBlock(
       { suite, contracts: this.contracts, state: this.latestState,
+        txGasMax: this.chain.genesis.params.txGasMax,
         verified: { has: (txHash) => this.verified.has(toHex(txHash)) } },
       { chainId: header.chainId, height: header.height, time: header.time }, block.txs);
     const tree = this.tree.applyUpdates(this.height, header.height, result.updates);

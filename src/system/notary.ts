@@ -91,7 +91,7 @@ export function notaryContract(): Contract {
   return {
     name: notaryContractName,
     methods: new Map<string, MethodSpec>([
-      ['put', { kind: 'tx', run: put }],
+      ['put', { kind: 'tx', run: put, checkArgs: (args) => { readPutArgs(args); } }],
       ['get', { kind: 'query', run: get }],
     ]),
   };

@@ -41,7 +41,8 @@ describe('canonical CBOR', () => {
   });
 
   const refusals: [string, number[], string][] = [
-    ['non-minimal integer', [0x18, 0x01], 'MALFORMED'],
+    ['non-minimal integer', [0x18, 0x01], 'NON_CANONICAL'],
+    ['non-minimal length', [0x78, 0x01, 0x61], 'NON_CANONICAL'],
     ['float', [0xf9, 0x3c, 0x00], 'NON_CANONICAL'],
     ['unsorted map keys', [0xa2, 0x61, 0x62, 0x01, 0x61, 0x61, 0x02], 'NON_CANONICAL'],
     ['duplicate map key', [0xa2, 0x61, 0x61, 0x01, 0x61, 0x61, 0x02], 'MALFORMED'],
