@@ -5,7 +5,7 @@
 import { VoteType, assert, isSupermajority } from '../core/index.js';
 import type { Hash, Height, Round, SignedVote } from '../core/index.js';
 import { nextHeightProposerPriorities } from './proposer.js';
-import { emptyRound, powerAny, powerFor, powerOfSenders, precommitsFor, sameValue } from './tally.js';
+import { emptyRound, powerAny, powerFor, powerOfSenders, sameValue, votesFor } from './tally.js';
 import type {
   ConsensusState, Effect, HeightContext, RoundFlags, RoundRecord, Step,
 } from './types.js';
@@ -51,7 +51,7 @@ function tryDecide(draft: Draft, effects: Effect[], round: number): boolean {
     if (!entry.valid) continue;
     const value = entry.proposal.blockHash;
     if (!isSupermajority(powerFor(record.precommits, validatorSet, value), totalPower)) continue;
-    const votes = precommitsFor(record, validatorSet, value);
+    const votes = votesFor(record.precommits, validatorSet, value);
     decide(draft, effects, commitOf(draft.height, round as Round, value, votes));
     return true;
   }
@@ -143,7 +143,8 @@ function tryPolkaForValue(draft: Draft, effects: Effect[], record: RoundRecord):
     if (draft.step === 'prevote') {
       draft.lockedValue = value;
       draft.lockedRound = draft.round;
-      castVote(draft, effects, VoteType.precommit, value);
+      castVote(draft, effects, VoteType.precommit, value,
+        votesFor(record.prevotes, validatorSet, value));
       draft.step = 'precommit';
     }
     draft.validValue = value;
@@ -195,14 +196,17 @@ export function propose(draft: Draft, effects: Effect[], value: Hash, polRound: 
 /** Emits our vote for the current round; a node that does not vote only changes step. */
 export function castVote(
   draft: Draft, effects: Effect[], type: VoteType, value: Hash | null,
+  polka: readonly SignedVote[] = [],
 ): void {
   const context = contextOf(draft);
   assert(type === VoteType.prevote || type === VoteType.precommit, 'known vote type');
   const self = context.validatorSet.validators[context.selfIndex];
   if (self === undefined) return;
+  assert(polka.length === 0 || (type === VoteType.precommit && value !== null),
+    'only a lock comes with a polka');
   effects.push({ kind: 'sign-and-broadcast-vote', vote: {
     type, height: draft.height, round: draft.round, blockHash: value, validator: self.address,
-  } });
+  }, polka });
 }
 
 /** Timeouts grow linearly with the round, so after GST some round outlasts the network delay. */

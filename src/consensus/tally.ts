@@ -110,18 +110,18 @@ export function withTally(record: RoundRecord, type: VoteType, tally: VoteTally)
     ? { ...record, prevotes: tally } : { ...record, precommits: tally };
 }
 
-/** Signed precommits for `value`, in validator-set order (the order a Commit lists them). */
-export function precommitsFor(record: RoundRecord, set: ValidatorSet, value: Hash): SignedVote[] {
+/** Signed votes for `value`, one per validator in set order (the order a Commit lists them). */
+export function votesFor(tally: VoteTally, set: ValidatorSet, value: Hash): SignedVote[] {
   const byIndex = new Map<number, SignedVote>();
-  record.precommits.votes.forEach((vote, index) => {
+  tally.votes.forEach((vote, index) => {
     if (vote !== undefined && sameValue(vote.blockHash, value)) byIndex.set(index, vote);
   });
-  for (const vote of record.precommits.conflicting) {
+  for (const vote of tally.conflicting) {
     if (sameValue(vote.blockHash, value)) byIndex.set(indexOf(set, vote), vote);
   }
   const indexes = [...byIndex.keys()].sort((a, b) => a - b);
   const votes = indexes.map((index) => byIndex.get(index) as SignedVote);
-  assert(new Set(indexes).size === votes.length, 'one precommit per validator');
+  assert(new Set(indexes).size === votes.length, 'one vote per validator');
   return votes;
 }
 

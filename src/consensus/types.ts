@@ -21,7 +21,9 @@ export interface Lock {
  * `round` is the last round it signed anything in, and `locked` the last non-nil precommit it
  * signed at this height (a lock is taken exactly when such a precommit is signed, so the signer
  * state alone restores it). Without this a restarted validator would forget its lock, which is
- * the amnesia fault that breaks safety.
+ * the amnesia fault that breaks safety. After `start-height` with a resume point the shell
+ * SHOULD feed back, as inputs, the messages it signed at this height and the lock's polka (see
+ * SignVoteEffect), so its votes still count and its lock can still be justified.
  */
 export interface ResumePoint {
   readonly round: Round;
@@ -111,14 +113,22 @@ export interface SignProposalEffect {
 
 /**
  * Sign and broadcast a prevote or precommit. The shell MUST persist its signer state (height,
- * round, step, the signed bytes and, for a non-nil precommit, the lock) BEFORE the signature
- * leaves the node, and MUST refuse to sign anything that conflicts with what it signed before.
- * After broadcasting it feeds the signed vote back as a `vote` input, so own votes are counted
- * exactly like everyone else's.
+ * round, step, the signed bytes and signature, and for a non-nil precommit the lock with its
+ * `polka`) BEFORE the signature leaves the node, and MUST refuse to sign anything that conflicts
+ * with what it signed before. After broadcasting it feeds the signed vote back as a `vote`
+ * input, so own votes are counted exactly like everyone else's.
  */
 export interface SignVoteEffect {
   readonly kind: 'sign-and-broadcast-vote';
   readonly vote: Vote;
+  /**
+   * For a non-nil precommit, which locks its value: the >2/3 prevotes that justify the lock.
+   * After a restart the shell feeds them back, so the node can still show others the polka its
+   * lock rests on (line 28); if it only remembered the lock, and the prevotes were lost with
+   * the other nodes that saw them, the lock could never be released and the height would stall.
+   * Empty for every other vote.
+   */
+  readonly polka: readonly SignedVote[];
 }
 
 /** Feed `timeout {height, round, step}` back after `durationMs` of the shell's clock. */

@@ -82,7 +82,8 @@ export function randomConfig(
     partitions: rng.chance(0.6), crashes,
     crashPerSignature: overrides.crashPerSignature ?? (crashes ? 0.01 : 0),
     persistAfterSend: overrides.persistAfterSend ?? false,
-    consensus: simConsensusInit, gossipIntervalMs: 300, stalledTicksBeforeRelay: 2, commitDelayMs: 200, valueDelayMs: 5,
+    consensus: simConsensusInit, gossipIntervalMs: 300, stalledTicksBeforeRelay: 2,
+    commitDelayMs: 200, valueDelayMs: 5,
     livenessHeightsMin: 3, roundsAfterGstMax: byzantine.size + 3, eventsMax: 5_000_000,
   };
 }

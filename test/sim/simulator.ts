@@ -43,6 +43,8 @@ interface SignerRecord {
   readonly step: number;
   readonly payload: string;
   readonly lock: Lock | null;
+  /** The prevotes that justify `lock`, persisted with it (see SignVoteEffect.polka). */
+  readonly polka: readonly SignedVote[];
   /**
    * Every message signed at `height`, as CometBFT's WAL keeps own messages. After a restart the
    * shell feeds them back and gossips them, so they still count. Without them a validator that
@@ -269,12 +271,14 @@ export class Simulation {
         const record = this.signerAllows(node, p.height, p.round, 1, payload, null);
         if (record === null) return;
         const signed: SignedProposal = { ...p, signature: this.sign(node, payload) };
-        this.release(node, `${p.height}/${p.round}/proposal`, payload, record,
-          { kind: 'proposal', proposal: signed });
+        if (!this.persistAndSend(node, `${p.height}/${p.round}/proposal`, payload, record,
+          { kind: 'proposal', proposal: signed })) return;
         pending.push({ kind: 'proposal', proposal: signed, valid: true });
         break;
       }
-      case 'sign-and-broadcast-vote': this.signVote(node, effect.vote, pending); break;
+      case 'sign-and-broadcast-vote':
+        this.signVote(node, effect.vote, effect.polka, pending);
+        break;
       case 'schedule-timeout':
         this.schedule(this.now + effect.durationMs, { kind: 'input', node: node.index,
           incarnation, input: { kind: 'timeout', height: effect.height, round: effect.round,
@@ -285,16 +289,18 @@ export class Simulation {
     }
   }
 
-  private signVote(node: SimNode, vote: Vote, pending: Input[]): void {
+  private signVote(node: SimNode, vote: Vote, polka: readonly SignedVote[],
+    pending: Input[]): void {
     const payload = voteSignBytes(chainId, vote);
     const lock = vote.type === VoteType.precommit && vote.blockHash !== null
       ? { round: vote.round, blockHash: vote.blockHash } : null;
     const stepCode = vote.type === VoteType.prevote ? 2 : 3;
-    const record = this.signerAllows(node, vote.height, vote.round, stepCode, payload, lock);
+    const record = this.signerAllows(node, vote.height, vote.round, stepCode, payload,
+      lock === null ? null : { lock, polka });
     if (record === null) return;
     const signed: SignedVote = { ...vote, signature: this.sign(node, payload) };
-    this.release(node, `${vote.height}/${vote.round}/${stepCode}`, payload, record,
-      { kind: 'vote', vote: signed });
+    if (!this.persistAndSend(node, `${vote.height}/${vote.round}/${stepCode}`, payload, record,
+      { kind: 'vote', vote: signed })) return;
     pending.push({ kind: 'vote', vote: signed });
   }
 
@@ -306,30 +312,46 @@ export class Simulation {
   }
 
   /**
-   * The signature leaves the node. In the buggy order of the negative control the signer-state
-   * write only happens now, after the send, and a crash in between loses it.
+   * Persists the signer record with the signature, then sends: the order the node shell MUST
+   * keep. A crash may strike before the write (the write is lost and nothing is sent) or after
+   * it (persisted, never sent; the restarted node feeds it back and gossips it). In the buggy
+   * order of the negative control the write follows the send, and a crash in between loses it.
+   * Returns false when the node crashed.
    */
-  private release(node: SimNode, slot: string, payload: Uint8Array, record: SignerRecord,
-    message: Wire): void {
-    // The signature belongs to the signer state too; a real signer writes record and signature
-    // in the one atomic write it makes BEFORE the message leaves.
-    const signed: SignerRecord = { ...record, messages: [...record.messages, message] };
-    if (!this.config.persistAfterSend) node.signer = signed;
+  private persistAndSend(node: SimNode, slot: string, payload: Uint8Array,
+    record: SignerRecord, message: Wire): boolean {
+    const persisted: SignerRecord = { ...record, messages: [...record.messages, message] };
+    const crashed = (): boolean => {
+      if (!node.correct || !this.crashNow()) return false;
+      this.crash(node);
+      return true;
+    };
+    if (this.config.persistAfterSend) {
+      this.sendSigned(node, slot, payload, message);
+      if (crashed()) return false;
+      node.signer = persisted;
+      return true;
+    }
+    if (crashed()) return false;
+    node.signer = persisted;
+    if (crashed()) return false;
+    this.sendSigned(node, slot, payload, message);
+    return true;
+  }
+
+  /** A signature leaves the node: the checker sees every payload a correct validator sends. */
+  private sendSigned(node: SimNode, slot: string, payload: Uint8Array, message: Wire): void {
     if (node.correct) this.checker.onSign(node.index, slot, payload);
     this.broadcast(node, message);
-    if (!this.config.persistAfterSend) return;
-    if (node.correct && this.crashNow()) this.crash(node);
-    else node.signer = signed;
   }
 
   /**
-   * The signer: refuses to sign below or beside what it signed before, and persists the new
-   * record BEFORE the signature can leave. A crash may strike before the write (the write is
-   * lost and nothing is sent) or after it (persisted, never sent). Returns the new record, or
-   * null when nothing may be sent.
+   * The signer's check: refuses to sign below or beside what it signed before (re-signing the
+   * identical payload is allowed). Returns the record to persist, or null when refused.
    */
   private signerAllows(node: SimNode, height: number, round: number, stepCode: number,
-    payload: Uint8Array, lock: Lock | null): SignerRecord | null {
+    payload: Uint8Array, locking: { lock: Lock; polka: readonly SignedVote[] } | null)
+    : SignerRecord | null {
     const record = node.signer;
     const hex = toHex(payload);
     const order = record === null ? 1 : compareSlots(height, round, stepCode, record);
@@ -340,21 +362,11 @@ export class Simulation {
       }
       return null;
     }
-    const keptLock = record !== null && record.height === height ? record.lock : null;
-    const next: SignerRecord = { height, round, step: stepCode, payload: hex,
-      lock: lock ?? keptLock,
-      messages: record !== null && record.height === height ? record.messages : [] };
-    if (this.config.persistAfterSend) return next;
-    if (node.correct && this.crashNow()) {
-      this.crash(node);
-      return null;
-    }
-    node.signer = next;
-    if (node.correct && this.crashNow()) {
-      this.crash(node);
-      return null;
-    }
-    return next;
+    const sameHeight = record !== null && record.height === height;
+    return { height, round, step: stepCode, payload: hex,
+      lock: locking?.lock ?? (sameHeight ? record.lock : null),
+      polka: locking?.polka ?? (sameHeight ? record.polka : []),
+      messages: sameHeight ? record.messages : [] };
   }
 
   private crashNow(): boolean {
@@ -401,8 +413,9 @@ export class Simulation {
       ? { ...base, resume: { round: resumeFrom.round as Round, locked: resumeFrom.lock } }
       : base;
     this.feed(node, input);
-    const own = resumeFrom?.height === height ? resumeFrom.messages : [];
-    for (const message of own) {
+    const resumed = resumeFrom?.height === height && !amnesiac;
+    for (const vote of resumed ? resumeFrom.polka : []) this.feed(node, { kind: 'vote', vote });
+    for (const message of resumed ? resumeFrom.messages : []) {
       if (message.kind === 'vote') this.feed(node, { kind: 'vote', vote: message.vote });
       if (message.kind === 'proposal') {
         this.feed(node, { kind: 'proposal', proposal: message.proposal, valid: true });
