@@ -57,6 +57,7 @@ export const simConsensusInit: ConsensusInit = {
 
 export interface ConfigOverrides {
   readonly realSignatures?: boolean;
+  readonly powers?: readonly number[];
   readonly byzantine?: ReadonlyMap<number, Behavior>;
   readonly crashes?: boolean;
   readonly persistAfterSend?: boolean;
@@ -68,8 +69,9 @@ export function randomConfig(
   seed: number, validators: number, overrides: ConfigOverrides = {},
 ): SimConfig {
   const rng = new Prng(seed).fork();
-  const powers = rng.chance(0.5) ? Array<number>(validators).fill(1)
+  const drawn = rng.chance(0.5) ? Array<number>(validators).fill(1)
     : Array.from({ length: validators }, () => rng.int(1, 4));
+  const powers = overrides.powers ?? drawn;
   const byzantine = overrides.byzantine ?? randomByzantine(rng, powers);
   const gstMs = rng.int(3_000, 10_000);
   const crashes = overrides.crashes ?? rng.chance(0.6);
@@ -98,7 +100,7 @@ function randomByzantine(rng: Prng, powers: readonly number[]): Map<number, Beha
     const index = rng.int(0, powers.length - 1);
     const extra = powers[index] ?? 0;
     if (byzantine.has(index) || (power + extra) * 3 >= total) continue;
-    byzantine.set(index, rng.pick<Behavior>(['equivocate', 'amnesia', 'silent', 'equivocate']));
+    byzantine.set(index, rng.pick<Behavior>(['equivocate', 'collude', 'amnesia', 'silent']));
     power += extra;
   }
   return byzantine;
