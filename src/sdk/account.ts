@@ -16,10 +16,13 @@ export interface SendOptions {
 
 const defaultGasLimit = 1_000_000;
 const defaultValidForBlocks = 1_000;
+const heightRefreshMs = 5_000;
 
 export class Account {
   private next: Promise<{ chainId: ChainId; nonce: number; height: number }> | undefined;
   private nonce = 0;
+  private height = 0;
+  private heightReadAt = 0;
 
   constructor(
     readonly suite: CryptoSuite, private readonly key: KeyPair,
@@ -44,9 +47,23 @@ export class Account {
     return this.next;
   }
 
+  /** The chain height, re-read at most every few seconds, from which expiry heights count. */
+  private async recentHeight(initial: number): Promise<number> {
+    const now = Date.now();
+    if (this.heightReadAt === 0) {
+      this.height = initial;
+      this.heightReadAt = now;
+    } else if (now - this.heightReadAt > heightRefreshMs) {
+      this.heightReadAt = now;
+      this.height = (await this.client.status()).height;
+    }
+    return this.height;
+  }
+
   /** Forgets the cached nonce, e.g. after a transaction was rejected by the node. */
   resync(): void {
     this.next = undefined;
+    this.heightReadAt = 0;
   }
 
   /** Builds and signs a transaction with the next local nonce; returns its encoded bytes. */
@@ -55,12 +72,12 @@ export class Account {
     const info = await this.chainInfo();
     const nonce = this.nonce;
     this.nonce += 1;
-    const status = await this.client.status();
+    const height = await this.recentHeight(info.height);
     const tx = signTx(this.suite, this.key.privateKey, {
       chainId: info.chainId,
       sender: this.key.publicKey,
       nonce,
-      expiryHeight: (status.height + (options.validForBlocks ?? defaultValidForBlocks)) as Height,
+      expiryHeight: (height + (options.validForBlocks ?? defaultValidForBlocks)) as Height,
       gasLimit: options.gasLimit ?? defaultGasLimit,
       contract,
       method,
