@@ -87,3 +87,11 @@ export function nibbleAt(key: Uint8Array, index: number): number {
   const byte = key[index >> 1] as number;
   return (index & 1) === 0 ? byte >> 4 : byte & 0x0f;
 }
+
+/**
+ * A byte string as a Map key: one UTF-16 unit per byte. Built in one call, because a key built by
+ * concatenation (as hex is) leaves a chain of intermediate strings for the collector.
+ */
+export function bytesKey(bytes: Uint8Array): string {
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
+}

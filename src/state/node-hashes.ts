@@ -8,8 +8,8 @@
 // Slot values follow Diem's Jellyfish rule: a range with no children is the empty placeholder, a
 // range holding exactly one child that is a leaf is that leaf's hash (the shortcut that puts each
 // leaf at its shortest unique bit prefix), anything else is H(0x03 ‖ left ‖ right).
-import { assert, hashBytes, toHex } from '../core/index.js';
-import { isSingleBit, lowestBit } from './hashing.js';
+import { assert, hashBytes } from '../core/index.js';
+import { bytesKey, isSingleBit, lowestBit } from './hashing.js';
 import type { NodeHasher } from './hashing.js';
 
 const slotsTotal = 32;
@@ -26,47 +26,61 @@ const rangeMasks: readonly number[] = (() => {
   return masks;
 })();
 
-/** The inner slots (1..15) of internal nodes written recently, keyed by node hash. */
+/**
+ * The inner slots (1..15) of internal nodes written recently, keyed by node hash. Entries are
+ * checked against the node's bitmaps on use: equal bitmaps and an equal node hash imply equal
+ * inner slots (short of a hash collision), so a stale or foreign entry can never be used, even
+ * when a version is abandoned and applied again with other updates.
+ */
 export class NodeHashCache {
   private readonly entries = new Map<string, CachedSlots>();
+  /** Buffers of removed entries, reused so the cache allocates nothing in steady state. */
+  private readonly free: CachedSlots[] = [];
 
   /** `nodesMax` 0 disables the cache. */
   constructor(readonly nodesMax: number) {}
 
-  /** The inner slots of the node with this hash and bitmaps, removed from the cache. */
-  take(hash: Uint8Array, existence: number, leaves: number): Uint8Array | undefined {
-    if (this.nodesMax === 0) return undefined;
-    const key = toHex(hash);
+  /**
+   * Restores the inner slots of `hashes`, just loaded with the node whose hash is `hash`, from
+   * the cache. `take` removes the entry: the node is about to be replaced.
+   */
+  restore(hash: Uint8Array, hashes: NodeHashes, take: boolean): boolean {
+    if (this.nodesMax === 0) return false;
+    const key = bytesKey(hash);
     const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    this.entries.delete(key);
-    // Equal bitmaps and an equal node hash imply equal inner slots, unless SHA-256 collides.
-    return entry.existence === existence && entry.leaves === leaves ? entry.inner : undefined;
+    if (entry === undefined) return false;
+    const valid = entry.existence === hashes.existence && entry.leaves === hashes.leaves;
+    if (valid) hashes.restore(entry.inner);
+    if (take || !valid) this.remove(key, entry);
+    return valid;
   }
 
-  /** The inner slots of the node with this hash and bitmaps, left in the cache (for reads). */
-  peek(hash: Uint8Array, existence: number, leaves: number): Uint8Array | undefined {
-    if (this.nodesMax === 0) return undefined;
-    const entry = this.entries.get(toHex(hash));
-    if (entry === undefined) return undefined;
-    return entry.existence === existence && entry.leaves === leaves ? entry.inner : undefined;
-  }
-
-  put(hash: Uint8Array, existence: number, leaves: number, inner: Uint8Array): void {
+  /** Remembers the inner slots of `hashes` (computed) for the node whose hash is `hash`. */
+  store(hash: Uint8Array, hashes: NodeHashes): void {
     if (this.nodesMax === 0) return;
-    assert(inner.length === innerBytes, 'inner slots are 15 hashes');
-    this.entries.set(toHex(hash), { existence, leaves, inner });
+    const entry = this.free.pop() ?? { existence: 0, leaves: 0, inner: new Uint8Array(innerBytes) };
+    entry.existence = hashes.existence;
+    entry.leaves = hashes.leaves;
+    hashes.copyInner(entry.inner);
+    this.entries.set(bytesKey(hash), entry);
     if (this.entries.size > this.nodesMax) {
       // Maps iterate in insertion order, so this evicts the entry written longest ago.
-      const oldest = this.entries.keys().next();
-      if (oldest.done !== true) this.entries.delete(oldest.value);
+      const oldest = this.entries.entries().next();
+      if (oldest.done !== true) this.remove(oldest.value[0], oldest.value[1]);
     }
+  }
+
+  private remove(key: string, entry: CachedSlots): void {
+    this.entries.delete(key);
+    if (this.free.length < freeEntriesMax) this.free.push(entry);
   }
 }
 
+const freeEntriesMax = 1_024;
+
 interface CachedSlots {
-  readonly existence: number;
-  readonly leaves: number;
+  existence: number;
+  leaves: number;
   readonly inner: Uint8Array;
 }
 
@@ -100,6 +114,7 @@ export class NodeHashes {
 
   /** Restores inner slots from the cache: only slots above later changes are recomputed. */
   restore(inner: Uint8Array): void {
+    assert(inner.length === innerBytes, 'inner slots are 15 hashes');
     this.slots.set(inner, hashBytes);
     this.stale = 0;
   }
@@ -153,10 +168,10 @@ export class NodeHashes {
     return this.slots.slice(slot * hashBytes, (slot + 1) * hashBytes);
   }
 
-  /** A copy of the inner slots 1..15, for the cache. */
-  inner(): Uint8Array {
-    assert(this.stale === 0, 'compute() before reading slots');
-    return this.slots.slice(hashBytes, childSlot * hashBytes);
+  /** Copies the inner slots 1..15 into `out`, for the cache. */
+  copyInner(out: Uint8Array): void {
+    assert(this.stale === 0 && out.length === innerBytes, 'compute() before reading slots');
+    out.set(this.slots.subarray(hashBytes, childSlot * hashBytes));
   }
 
   /** The present children's hashes, dense in nibble order, as an internal node stores them. */

@@ -3,6 +3,7 @@
 // an in-memory store for tests and the simulator, and an overlay that lets the caller apply the
 // next version before the previous one is persisted.
 import { ErrorCode, ZwError, assert, toHex } from '../core/index.js';
+import { bytesKey } from './hashing.js';
 import { nodeKeyVersion } from './node.js';
 
 /**
@@ -32,17 +33,17 @@ export class MemoryNodeStore implements NodeReader {
   private readonly nodes = new Map<string, Uint8Array>();
 
   getNode(nodeKey: Uint8Array): Uint8Array | undefined {
-    return this.nodes.get(toHex(nodeKey));
+    return this.nodes.get(bytesKey(nodeKey));
   }
 
   /** Stores nodes; node keys are unique per version, so a key is never written twice. */
   write(nodes: NodeEntries): void {
-    for (const [key, node] of nodes) this.nodes.set(toHex(key), node);
+    for (const [key, node] of nodes) this.nodes.set(bytesKey(key), node);
   }
 
   /** Removes nodes, as a pruner does with the stale keys of versions no reader needs. */
   delete(nodeKeys: Iterable<Uint8Array>): void {
-    for (const key of nodeKeys) this.nodes.delete(toHex(key));
+    for (const key of nodeKeys) this.nodes.delete(bytesKey(key));
   }
 
   get size(): number {
@@ -70,7 +71,7 @@ export class OverlayNodeReader implements NodeReader {
 
   getNode(nodeKey: Uint8Array): Uint8Array | undefined {
     const pending = this.versions.get(nodeKeyVersion(nodeKey));
-    return pending?.get(toHex(nodeKey)) ?? this.base.getNode(nodeKey);
+    return pending?.get(bytesKey(nodeKey)) ?? this.base.getNode(nodeKey);
   }
 
   /** Holds the nodes `applyUpdates` returned for `version` until `release(version)`. */
@@ -82,7 +83,7 @@ export class OverlayNodeReader implements NodeReader {
     }
     for (const [key, node] of nodes) {
       assert(nodeKeyVersion(key) === version, 'overlay nodes must belong to the version written');
-      pending.set(toHex(key), node);
+      pending.set(bytesKey(key), node);
     }
   }
 

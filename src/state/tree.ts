@@ -192,9 +192,7 @@ export class StateTree {
   ): number | undefined {
     const hashes = this.hashes;
     hashes.load(node.existence, node.leaves, node.hashes);
-    const inner = hash === undefined
-      ? undefined : this.cache.peek(hash, node.existence, node.leaves);
-    if (inner !== undefined) hashes.restore(inner);
+    if (hash !== undefined) this.cache.restore(hash, hashes, false);
     hashes.compute();
     const nibble = nibbleAt(key, depth);
     let slot = 1;

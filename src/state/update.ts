@@ -203,8 +203,9 @@ export class BatchUpdate {
     operations: readonly Operation[], low: number, high: number,
   ): Outcome {
     assert(depth < nibblesMax, 'two distinct keys always part before the last nibble');
-    const inner = this.cachedInner(node, hash);
-    const children = new Children(this.hashesAt(depth), node, inner);
+    const children = new Children(this.hashesAt(depth), node);
+    const cached = node !== undefined && hash !== undefined
+      && this.cache.restore(hash, children.hashes, true);
     let changed = false;
     for (let start = low; start < high;) {
       const path = (operations[start] as Operation).key;
@@ -221,24 +222,13 @@ export class BatchUpdate {
       start = end;
     }
     if (changed) return this.finishInternal(children, depth, (operations[low] as Operation).key);
-    // Nothing changed after all (say, deletions of absent keys): return the entry taken.
-    if (node !== undefined && hash !== undefined && inner !== undefined) {
-      this.cache.put(hash, node.existence, node.leaves, inner);
-    }
+    // Nothing changed after all (say, deletions of absent keys): put back the entry taken.
+    if (cached && hash !== undefined) this.cache.store(hash, children.hashes);
     return unchanged;
   }
 
-  private cachedInner(
-    node: InternalNode | undefined, hash: Uint8Array | undefined,
-  ): Uint8Array | undefined {
-    if (node === undefined || hash === undefined) return undefined;
-    return this.cache.take(hash, node.existence, node.leaves);
-  }
-
   private cacheInner(hash: Uint8Array, hashes: NodeHashes): void {
-    if (bitCount(hashes.existence) >= cachedChildrenMin) {
-      this.cache.put(hash, hashes.existence, hashes.leaves, hashes.inner());
-    }
+    if (bitCount(hashes.existence) >= cachedChildrenMin) this.cache.store(hash, hashes);
   }
 
   private hashesAt(depth: number): NodeHashes {
@@ -296,15 +286,12 @@ class Children {
   readonly versions: number[] = new Array<number>(16).fill(0);
   readonly floating: (FloatingLeaf | undefined)[] = new Array<undefined>(16).fill(undefined);
 
-  constructor(
-    readonly hashes: NodeHashes, node: InternalNode | undefined, inner: Uint8Array | undefined,
-  ) {
+  constructor(readonly hashes: NodeHashes, node: InternalNode | undefined) {
     if (node === undefined) {
       hashes.load(0, 0, new Uint8Array(0));
       return;
     }
     hashes.load(node.existence, node.leaves, node.hashes);
-    if (inner !== undefined) hashes.restore(inner);
     let index = 0;
     for (let nibble = 0; nibble < 16; nibble++) {
       if ((node.existence & (1 << nibble)) === 0) continue;

@@ -11,13 +11,15 @@ import type { TreeUpdate } from '../../src/state/index.js';
 const keysTotal = Number(process.env['KEYS'] ?? 100_000);
 const batchKeys = Number(process.env['BATCH'] ?? 5_000);
 const batchesMeasured = Number(process.env['BATCHES'] ?? 20);
+const cacheNodes = process.env['CACHE'] === undefined ? undefined : Number(process.env['CACHE']);
 const valueBytes = 100;
 
 const sha256: HashFunction = (data) => createHash('sha256').update(data).digest();
 
 function main(): void {
   const store = new MemoryNodeStore();
-  const tree = new StateTree(sha256, store);
+  const tree = new StateTree(sha256, store,
+    cacheNodes === undefined ? {} : { hashCacheNodesMax: cacheNodes });
   const keys: Uint8Array[] = [];
   let version = 0;
   const apply = (updates: TreeUpdate[]): { nodes: number; bytes: number } => {
@@ -29,6 +31,7 @@ function main(): void {
     return { nodes: result.nodes.length, bytes };
   };
   let started = performance.now();
+  cpuMark = process.cpuUsage();
   while (keys.length < keysTotal) {
     const batch = fresh(Math.min(batchKeys, keysTotal - keys.length));
     keys.push(...batch.map((update) => update.key));
@@ -36,6 +39,7 @@ function main(): void {
   }
   report('grow', keysTotal, started);
   started = performance.now();
+  cpuMark = process.cpuUsage();
   let nodes = 0;
   let bytes = 0;
   for (let round = 0; round < batchesMeasured; round++) {
@@ -55,9 +59,11 @@ function main(): void {
 
 function measureReads(tree: StateTree, version: number, sample: readonly Uint8Array[]): void {
   let started = performance.now();
+  cpuMark = process.cpuUsage();
   for (const key of sample) tree.get(version, key);
   report('get', sample.length, started);
   started = performance.now();
+  cpuMark = process.cpuUsage();
   let siblings = 0;
   for (const key of sample) siblings += tree.getWithProof(version, key).proof.siblings.length;
   report('getWithProof', sample.length, started);
@@ -79,9 +85,16 @@ function pick(keys: readonly Uint8Array[], count: number): Uint8Array[] {
   return [...chosen].map((index) => keys[index] as Uint8Array);
 }
 
+let cpuMark = process.cpuUsage();
+
+/** Reports wall-clock and CPU throughput since `started` (CPU time resists other load). */
 function report(what: string, count: number, started: number): void {
   const seconds = (performance.now() - started) / 1000;
-  console.log(`${what}: ${count} keys in ${seconds.toFixed(2)} s = ${(count / seconds).toFixed(0)} keys/s`);
+  const cpu = process.cpuUsage(cpuMark);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  console.log(`${what}: ${count} keys in ${seconds.toFixed(2)} s wall = ${(count / seconds)
+    .toFixed(0)} keys/s; ${cpuSeconds.toFixed(2)} s CPU = ${(count / cpuSeconds).toFixed(0)} keys/s`);
+  cpuMark = process.cpuUsage();
 }
 
 main();
