@@ -2,6 +2,11 @@
 // none fires. Line numbers in comments are the paper's. Each rule guards itself with the paper's
 // step condition or a "for the first time" flag, so evaluating them repeatedly is idempotent and
 // the order of evaluation does not change the outcome.
+//
+// Two deliberate additions to the paper, both only about which value a correct proposer offers
+// (proposals are untrusted input to every receiver, so no choice of a proposer's value can break
+// safety): the proposer also schedules timeoutPropose (see startRound), and a polka seen late for
+// an earlier round still updates validValue/validRound (see tryPolkaInEarlierRound).
 import { VoteType, assert, isSupermajority } from '../core/index.js';
 import type { Hash, Height, Round, SignedVote } from '../core/index.js';
 import { nextHeightProposerPriorities } from './proposer.js';
@@ -37,6 +42,7 @@ export function applyRules(draft: Draft, effects: Effect[], touchedRound: number
     if (draft.phase !== 'running') return;
     if (touchedRound !== null && tryDecide(draft, effects, touchedRound)) continue;
     if (touchedRound !== null && tryRoundSkip(draft, effects, touchedRound)) continue;
+    if (touchedRound !== null && tryPolkaInEarlierRound(draft, touchedRound)) continue;
     if (tryCurrentRound(draft, effects)) continue;
     return;
   }
@@ -69,6 +75,31 @@ function tryRoundSkip(draft: Draft, effects: Effect[], round: number): boolean {
   if (power * 3 <= context.totalPower) return false;
   startRound(draft, effects, round as Round);
   return true;
+}
+
+/**
+ * Not in the paper: a valid proposal and its polka in an earlier round r > validRound, seen only
+ * after we left r, become our valid value. The paper updates validValue only for the current
+ * round (line 36), so a lock formed where only some correct nodes saw the polka in time can be
+ * released only when the locked node itself proposes, up to a whole weighted proposer rotation
+ * later. With this rule any correct proposer that has since seen the polka re-proposes that value
+ * citing r, which the locked node accepts (line 28); receivers check the polka themselves.
+ */
+function tryPolkaInEarlierRound(draft: Draft, round: number): boolean {
+  if (round >= draft.round || round <= draft.validRound) return false;
+  const record = draft.rounds.get(round);
+  if (record === undefined) return false;
+  const { validatorSet, totalPower } = contextOf(draft);
+  for (const entry of record.proposals) {
+    const value = entry.proposal.blockHash;
+    if (!entry.valid
+      || !isSupermajority(powerFor(record.prevotes, validatorSet, value), totalPower)) continue;
+    assert(round > draft.validRound, 'the valid round only moves forward');
+    draft.validValue = value;
+    draft.validRound = round;
+    return true;
+  }
+  return false;
 }
 
 /** Lines 22-48: the rules about the current round, each behind its step or first-time guard. */

@@ -68,6 +68,8 @@ export function runPlan(plan: SeedPlan): Summary {
     for (const [key, value] of Object.entries(result.stats)) {
       totals[key] = (totals[key] ?? 0) + value;
     }
+    totals['roundAfterGstMax'] = Math.max(totals['roundAfterGstMax'] ?? 0,
+      result.stats.maxRoundAfterGst);
     if (result.config.byzantine.size > 0) {
       totals['byzantineRuns'] = (totals['byzantineRuns'] ?? 0) + 1;
     }
@@ -85,7 +87,8 @@ export function describeSummary(label: string, summary: Summary): string {
     `${t['byzantineRuns'] ?? 0} with byzantine validators, heights decided ` +
     `${t['heightsMax'] ?? 0}, crashes ${t['crashes'] ?? 0}, signer refusals ` +
     `${t['refusals'] ?? 0}, evidence ${t['evidence'] ?? 0}, deliveries ${t['deliveries'] ?? 0}, ` +
-    `dropped ${t['dropped'] ?? 0}`;
+    `dropped ${t['dropped'] ?? 0}, highest decision round of a height begun after GST ` +
+    `${t['roundAfterGstMax'] ?? 0}`;
 }
 
 /**
