@@ -1,6 +1,6 @@
 // The versioned state tree: reads, proofs and batch updates at any version whose nodes are still
-// stored. The tree holds no state of its own beyond the hash function and the node reader, so one
-// instance serves every version and every caller.
+// stored. Beyond the hash function and the node reader the tree holds only a cache of inner
+// hashes, which never changes a result, so one instance serves every version and every caller.
 //
 // Versions: version 0 is the empty tree and is never written. Every other version exists exactly
 // when `applyUpdates(base, version, ...)` ran and the caller wrote its nodes; each applied version
@@ -11,9 +11,7 @@
 import { ErrorCode, ZwError, assert, bytesEqual } from '../core/index.js';
 import type { HashFunction } from '../core/index.js';
 import { NodeHasher, isSingleBit, lowestBit, nibbleAt } from './hashing.js';
-import {
-  childKey, decodeNode, emptyNode, hashOfNode, keyBytes, rootNodeKey,
-} from './node.js';
+import { childKey, decodeNode, emptyNode, hashOfNode, keyBytes, rootNodeKey } from './node.js';
 import { NodeHashCache, NodeHashes } from './node-hashes.js';
 import type { InternalNode, LeafNode, TreeNode } from './node.js';
 import type { StateProof } from './proof.js';
@@ -37,9 +35,11 @@ interface StoredNode {
 /** Options of a StateTree; every field has a default. */
 export interface StateTreeInit {
   /**
-   * Internal nodes whose inner binary hashes are kept in memory (about 600 bytes each), so a
-   * batch that changes one child of a wide node recomputes 4 hashes instead of 15. A cache only:
-   * results never depend on it. 0 disables it. Default 32,768 (about 20 MB).
+   * Internal nodes (with 4 or more children) whose inner binary hashes are kept in memory, about
+   * 700 bytes each, so a batch that changes one child of a wide node recomputes 4 hashes instead
+   * of 15, and proofs through it need none. A cache only: results never depend on it. 0 disables
+   * it. Default 32,768 nodes (about 23 MB), enough for the wide upper levels of a tree of
+   * millions of keys.
    */
   readonly hashCacheNodesMax?: number;
 }

@@ -2,7 +2,8 @@
 // then applies batches of `batchKeys` updates (half overwrites, half insertions) and reports
 // keys/s for updates, reads and proofs, with an in-memory store. Run it with:
 //   npx tsc -p test/state/tsconfig.bench.json && node build/state-bench/test/state/bench.js
-import { createHash, randomBytes } from 'node:crypto';
+// Environment: KEYS, BATCH, BATCHES, CACHE (hash cache nodes, 0 = off), HASH=oneshot.
+import { createHash, hash as oneShotHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { HashFunction } from '../../src/core/index.js';
 import { MemoryNodeStore, StateTree } from '../../src/state/index.js';
@@ -14,7 +15,10 @@ const batchesMeasured = Number(process.env['BATCHES'] ?? 20);
 const cacheNodes = process.env['CACHE'] === undefined ? undefined : Number(process.env['CACHE']);
 const valueBytes = 100;
 
-const sha256: HashFunction = (data) => createHash('sha256').update(data).digest();
+// HASH=oneshot uses crypto.hash (Node >= 20.12), about twice as fast as createHash for 65 bytes.
+const sha256: HashFunction = process.env['HASH'] === 'oneshot'
+  ? (data) => oneShotHash('sha256', data, 'buffer')
+  : (data) => createHash('sha256').update(data).digest();
 
 function main(): void {
   const store = new MemoryNodeStore();
