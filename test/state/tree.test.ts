@@ -207,6 +207,16 @@ describe('state tree versions', () => {
     expect(codeOf(() => harness.tree.get(3, new Uint8Array(31)))).toBe(ErrorCode.INVALID_ARGUMENT);
   });
 
+  it('returns to the empty root when the only key is deleted', () => {
+    const harness = new Harness();
+    harness.apply([{ key: key(1), value: value('a') }]);
+    const emptied = harness.apply([{ key: key(1), value: null }]);
+    expect(emptied.root).toEqual(emptyRootHash);
+    expect(harness.tree.rootHash(2)).toEqual(emptyRootHash);
+    expect(harness.tree.get(2, key(1))).toBeUndefined();
+    expect(harness.tree.get(1, key(1))).toEqual(value('a'));
+  });
+
   it('writes a root entry for an empty batch and keeps the root', () => {
     const harness = new Harness();
     const first = harness.apply([{ key: key(1), value: value('a') }]);
