@@ -130,13 +130,12 @@ export class BatchUpdate {
     return { root, nodes: this.nodes, stale: this.stale };
   }
 
-  /** Updates the existing child `ref` at the first `depth` nibbles of the operations' keys. */
+  /** Updates the existing child `ref`, stored under `key`, at depth `depth`. */
   private update(
-    ref: ChildRef | undefined, depth: number, operations: readonly Operation[], low: number,
-    high: number,
+    ref: ChildRef | undefined, key: Uint8Array | undefined, depth: number,
+    operations: readonly Operation[], low: number, high: number,
   ): Outcome {
-    if (ref === undefined) return this.build(depth, operations, low, high);
-    const key = nodeKey(ref.version, (operations[low] as Operation).key, depth);
+    if (ref === undefined || key === undefined) return this.build(depth, operations, low, high);
     const node = decodeNode(readNode(this.reader, key));
     assert(node.type !== 'empty', 'an empty node is only ever a root');
     return this.updateNode(node, ref.hash, depth, operations, low, high);
@@ -213,10 +212,11 @@ export class BatchUpdate {
       let end = start + 1;
       while (end < high && nibbleAt((operations[end] as Operation).key, depth) === nibble) end++;
       const ref = children.ref(nibble);
-      const outcome = this.update(ref, depth + 1, operations, start, end);
+      const key = ref === undefined ? undefined : nodeKey(ref.version, path, depth + 1);
+      const outcome = this.update(ref, key, depth + 1, operations, start, end);
       if (outcome !== unchanged) {
         changed = true;
-        if (ref !== undefined) this.stale.push(nodeKey(ref.version, path, depth + 1));
+        if (key !== undefined) this.stale.push(key);
         children.set(nibble, outcome, this.version);
       }
       start = end;
