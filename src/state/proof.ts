@@ -88,7 +88,10 @@ function isWellFormed(proof: unknown): proof is StateProof {
   if (typeof proof !== 'object' || proof === null) return false;
   const { siblings, leaf } = proof as { siblings?: unknown; leaf?: unknown };
   if (!Array.isArray(siblings) || siblings.length > proofSiblingsMax) return false;
-  if (!siblings.every(isHash)) return false;
+  // A plain loop, not `every`, which would skip the holes of a sparse array.
+  for (let index = 0; index < siblings.length; index++) {
+    if (!isHash(siblings[index])) return false;
+  }
   if (leaf === null) return true;
   if (typeof leaf !== 'object' || leaf === undefined) return false;
   const { key, valueHash } = leaf as { key?: unknown; valueHash?: unknown };
