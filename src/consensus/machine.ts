@@ -100,9 +100,12 @@ function totalOf(input: StartHeightInput): number {
 function admitHeight(draft: Draft, message: NextHeightMessage, height: number): boolean {
   if (draft.phase === 'idle') return false;
   if (height === draft.height + 1) {
+    // Beyond the bound messages are dropped; peers gossip them again once we are there.
     if (draft.nextHeightMessages.length < draft.options.nextHeightMessagesMax) {
       draft.nextHeightMessages = [...draft.nextHeightMessages, message];
     }
+    assert(draft.nextHeightMessages.length <= draft.options.nextHeightMessagesMax,
+      'next-height messages stay bounded');
     return false;
   }
   return draft.phase === 'running' && height === draft.height;
@@ -114,6 +117,8 @@ function admitHeight(draft: Draft, message: NextHeightMessage, height: number): 
  */
 function admitRound(draft: Draft, round: number, index: number): boolean {
   const options = draft.options;
+  assert(index >= 0 && index < contextOf(draft).validatorSet.validators.length,
+    'the sender is a validator');
   if (!Number.isSafeInteger(round) || round < 0) return false;
   if (round > draft.round + options.roundsAheadMax) return false;
   if (round < draft.round - options.roundsKeptMax && round !== draft.lockedRound
@@ -157,6 +162,8 @@ function onProposal(draft: Draft, effects: Effect[], input: ProposalInput): void
   if (record.proposals.length >= draft.options.proposalsPerRoundMax) return;
   setRecord(draft, proposal.round, { ...record,
     proposals: [...record.proposals, { proposal, valid: input.valid }] });
+  assert(recordOf(draft, proposal.round).proposals.length <= draft.options.proposalsPerRoundMax,
+    'proposals per round stay bounded');
   applyRules(draft, effects, proposal.round);
 }
 
@@ -165,7 +172,8 @@ function onVote(draft: Draft, effects: Effect[], input: VoteInput): void {
   if (!admitHeight(draft, input, vote.height)) return;
   if (vote.type !== VoteType.prevote && vote.type !== VoteType.precommit) return;
   if (vote.blockHash !== null && vote.blockHash.length !== hashBytes) return;
-  const index = contextOf(draft).validatorSet.validators.findIndex((validator) =>
+  const context = contextOf(draft);
+  const index = context.validatorSet.validators.findIndex((validator) =>
     bytesEqual(validator.address, vote.validator));
   if (index < 0 || !admitRound(draft, vote.round, index)) return;
   const record = recordOf(draft, vote.round);
@@ -173,6 +181,9 @@ function onVote(draft: Draft, effects: Effect[], input: VoteInput): void {
     draft.options.conflictingVotesPerValidatorMax);
   if (outcome.kind === 'duplicate') return;
   setRecord(draft, vote.round, withTally(record, vote.type, outcome.tally));
+  assert(tallyOf(recordOf(draft, vote.round), vote.type).conflicting.length
+    <= draft.options.conflictingVotesPerValidatorMax * context.validatorSet.validators.length,
+  'conflicting votes stay bounded');
   // A conflicting vote counts too (see VoteTally); it is reported once per validator and slot.
   if (outcome.kind === 'conflict' && outcome.report) {
     effects.push({ kind: 'evidence', first: outcome.first, second: vote });

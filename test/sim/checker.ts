@@ -9,7 +9,9 @@
 //    otherwise a refusal would mean the engine itself tried to double-sign.
 // Violations are collected, not thrown, so a negative control can assert that one happens.
 import { toHex, verifyCommit } from '../../src/core/index.js';
-import type { ChainId, Commit, Height, ValidatorSet, VerifySignature } from '../../src/core/index.js';
+import type {
+  ChainId, Commit, Height, ValidatorSet, VerifySignature,
+} from '../../src/core/index.js';
 
 export type ViolationKind =
   | 'fork' | 'bad-commit' | 'non-contiguous' | 'double-sign' | 'unexpected-refusal' | 'liveness';

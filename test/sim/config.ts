@@ -85,7 +85,7 @@ export function randomConfig(
     crashPerSignature: overrides.crashPerSignature ?? (crashes ? 0.01 : 0),
     persistAfterSend: overrides.persistAfterSend ?? false,
     consensus: simConsensusInit, gossipIntervalMs: 300, stalledTicksBeforeRelay: 2,
-    commitDelayMs: 200, valueDelayMs: 5,
+    commitDelayMs: rng.pick([20, 200, 1_000]), valueDelayMs: rng.pick([1, 5, 300]),
     livenessHeightsMin: 3, roundsAfterGstMax: byzantine.size + 3, eventsMax: 5_000_000,
   };
 }

@@ -1,6 +1,6 @@
 // Runs many seeds of the simulator and summarises them. Seed counts come from the environment so
 // that `npm test` runs a quick set and `npm run sim -- --seeds 10000` a long one:
-//   ZW_SIM_SEEDS        seeds per validator count (default 200 for n=4, 120 for n=7)
+//   ZW_SIM_SEEDS        seeds per validator count (default 300 for n=4, 200 for n=7)
 //   ZW_SIM_FIRST_SEED   first seed (default 1)
 //   ZW_SIM_SEED         run only this seed (reproduce a failure)
 //   ZW_SIM_VALIDATORS   comma-separated validator counts to run (default 4,7)

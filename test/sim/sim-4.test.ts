@@ -3,4 +3,4 @@
 // is ZW_SIM_SEEDS; a failing seed prints its configuration and the command that reruns it.
 import { defineSimulationSuite } from './harness.js';
 
-defineSimulationSuite(4, 200);
+defineSimulationSuite(4, 300);

@@ -2,4 +2,4 @@
 // unequal voting power in half the runs) over many seeded runs; see sim-4.test.ts.
 import { defineSimulationSuite } from './harness.js';
 
-defineSimulationSuite(7, 120);
+defineSimulationSuite(7, 200);
