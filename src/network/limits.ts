@@ -1,0 +1,93 @@
+// Every bound the peer transport enforces, with its default and unit last. A node may tighten or
+// loosen them through `Init.limits`; the frame size limits must stay at least as large as what
+// honest peers send, which is why they are derived from the chain-wide limits in core.
+import { limits } from '../core/index.js';
+
+/** Room for a message's CBOR envelope and fixed fields around its largest byte string. */
+const envelopeBytes = 4 * 1024;
+/** A commit: one precommit signature (address + signature + framing) per validator. */
+const commitBytes = 64 * 1024;
+
+export interface NetworkLimits {
+  /** Largest `tx` frame body, in bytes: one signed transaction plus its envelope. */
+  readonly txBytesMax: number;
+  /** Largest `proposal` frame body: a whole block plus the signed proposal. */
+  readonly proposalBytesMax: number;
+  /** Largest `vote` frame body; a vote is about 200 bytes with an SM2 signature. */
+  readonly voteBytesMax: number;
+  /** Largest `status` frame body. */
+  readonly statusBytesMax: number;
+  /** Largest `block-request` frame body. */
+  readonly blockRequestBytesMax: number;
+  /** Largest `block-response` frame body: a block and the commit that finalized it. */
+  readonly blockResponseBytesMax: number;
+  /** Largest `hello` frame body: chain id, public key and signature. */
+  readonly helloBytesMax: number;
+
+  /** Sustained messages a peer may send per second; excess messages are dropped. */
+  readonly messagesPerSecondMax: number;
+  /** Messages a peer may send in a burst above the sustained rate. */
+  readonly messagesBurstMax: number;
+  /** Sustained frame bytes a peer may send per second; excess frames are dropped. */
+  readonly bytesPerSecondMax: number;
+  /** Bytes a peer may send in a burst; at least the largest frame, or that frame never passes. */
+  readonly bytesBurstMax: number;
+  /** Dropped messages within one `rateDropWindowMs` after which the peer is disconnected. */
+  readonly rateDropsMax: number;
+  /** The window over which dropped messages are counted, in milliseconds. */
+  readonly rateDropWindowMs: number;
+
+  /** Frames queued for one peer behind socket backpressure before the peer is disconnected. */
+  readonly outboundQueueMessagesMax: number;
+  /** Bytes queued for one peer behind socket backpressure before the peer is disconnected. */
+  readonly outboundQueueBytesMax: number;
+
+  /** Time from TCP connect to a verified hello, in milliseconds, before the attempt is dropped. */
+  readonly handshakeTimeoutMs: number;
+  /** Connected peers, inbound and outbound; further inbound connections are refused. */
+  readonly peersMax: number;
+  /** Connections still in the TLS or hello handshake; further inbound ones are refused. */
+  readonly handshakesPendingMax: number;
+
+  /** First delay before redialing a persistent peer, in milliseconds. */
+  readonly redialDelayMsMin: number;
+  /** Cap of the exponentially growing redial delay; a connection that lived this long resets it. */
+  readonly redialDelayMsMax: number;
+}
+
+export const networkDefaults: NetworkLimits = {
+  txBytesMax: limits.txBytesMax + envelopeBytes,
+  proposalBytesMax: limits.blockBytesMax + envelopeBytes,
+  voteBytesMax: 1024,
+  statusBytesMax: 256,
+  blockRequestBytesMax: 256,
+  blockResponseBytesMax: limits.blockBytesMax + commitBytes + envelopeBytes,
+  helloBytesMax: 1024,
+
+  messagesPerSecondMax: 2_000,
+  messagesBurstMax: 4_000,
+  bytesPerSecondMax: 32 * 1024 * 1024,
+  bytesBurstMax: 2 * (limits.blockBytesMax + commitBytes + envelopeBytes),
+  rateDropsMax: 1_000,
+  rateDropWindowMs: 10_000,
+
+  outboundQueueMessagesMax: 4_096,
+  outboundQueueBytesMax: 64 * 1024 * 1024,
+
+  handshakeTimeoutMs: 10_000,
+  peersMax: 64,
+  handshakesPendingMax: 32,
+
+  redialDelayMsMin: 250,
+  redialDelayMsMax: 30_000,
+};
+
+/** Shape bounds of message fields, independent of configuration. */
+export const messageShape = {
+  /** Ed25519 signatures are 64 bytes, DER SM2 ones at most 72; leave room, refuse junk. */
+  signatureBytesMax: 128,
+  /** Ed25519 keys are 32 bytes, uncompressed SM2 keys 65. */
+  publicKeyBytesMax: 128,
+  /** A commit is opaque here; the ledger bounds it by the validator count. */
+  commitBytesMax: commitBytes,
+} as const;

@@ -1,0 +1,266 @@
+// The messages peers exchange, as a discriminated union, and their canonical wire encoding.
+// Each message is a canonical CBOR array whose first element is its type tag, so a receiver can
+// read the tag from the first bytes of a frame and apply that type's size limit before decoding
+// the rest. Decoding is strict: exact array lengths, exact field types and sizes, canonical
+// bytes only. Consensus objects reuse core's wire types, each encoded as an array of its fields
+// in declaration order.
+import {
+  ErrorCode, ZwError, asAddress, asChainId, asHash, asHeight, asRound, decode, encode, limits,
+  fromUtf8,
+} from '../core/index.js';
+import type {
+  CborValue, ChainId, Height, Round, SignedProposal, SignedVote, VoteType,
+} from '../core/index.js';
+import { messageShape } from './limits.js';
+import type { NetworkLimits } from './limits.js';
+
+/** A transaction to gossip: its canonical signed encoding, opaque to the network. */
+export interface TxMessage { readonly type: 'tx'; readonly tx: Uint8Array }
+/** A signed proposal and the encoded block it proposes. */
+export interface ProposalMessage {
+  readonly type: 'proposal';
+  readonly proposal: SignedProposal;
+  readonly block: Uint8Array;
+}
+export interface VoteMessage { readonly type: 'vote'; readonly vote: SignedVote }
+/** Where the sender is: its committed height and, for validators, its current round. */
+export interface StatusMessage {
+  readonly type: 'status';
+  readonly height: Height;
+  readonly round?: Round;
+}
+export interface BlockRequestMessage { readonly type: 'block-request'; readonly height: Height }
+/** A committed block and the commit that finalized it, both in their canonical encodings. */
+export interface BlockResponseMessage {
+  readonly type: 'block-response';
+  readonly height: Height;
+  readonly block: Uint8Array;
+  readonly commit: Uint8Array;
+}
+/** The handshake's first message; the transport consumes it and never delivers it. */
+export interface HelloMessage {
+  readonly type: 'hello';
+  readonly chainId: ChainId;
+  readonly publicKey: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** Messages the node sends and receives. */
+export type PeerMessage =
+  | TxMessage | ProposalMessage | VoteMessage | StatusMessage | BlockRequestMessage
+  | BlockResponseMessage;
+/** Everything that travels in a frame. */
+export type NetworkMessage = PeerMessage | HelloMessage;
+export type MessageType = NetworkMessage['type'];
+
+export const messageTypes: readonly MessageType[] = [
+  'tx', 'proposal', 'vote', 'status', 'block-request', 'block-response', 'hello',
+];
+
+/** The size limit that applies to a frame of the given type. */
+export function frameBytesMaxOf(type: MessageType, bounds: NetworkLimits): number {
+  switch (type) {
+    case 'tx': return bounds.txBytesMax;
+    case 'proposal': return bounds.proposalBytesMax;
+    case 'vote': return bounds.voteBytesMax;
+    case 'status': return bounds.statusBytesMax;
+    case 'block-request': return bounds.blockRequestBytesMax;
+    case 'block-response': return bounds.blockResponseBytesMax;
+    case 'hello': return bounds.helloBytesMax;
+  }
+}
+
+/** The bytes a hello signs: bound to the chain and to one TLS session's exported key. */
+export function helloSignBytes(chainId: ChainId, sessionBinding: Uint8Array): Uint8Array {
+  return encode(['zw/hello/1', chainId, sessionBinding]);
+}
+
+export function encodeMessage(message: NetworkMessage): Uint8Array {
+  return encode(toWire(message));
+}
+
+function toWire(message: NetworkMessage): CborValue {
+  switch (message.type) {
+    case 'tx': return ['tx', message.tx];
+    case 'proposal': {
+      const p = message.proposal;
+      return ['proposal', [p.height, p.round, p.polRound, p.blockHash, p.proposer, p.signature],
+        message.block];
+    }
+    case 'vote': {
+      const v = message.vote;
+      return ['vote', [v.type, v.height, v.round, v.blockHash, v.validator, v.signature]];
+    }
+    case 'status': return ['status', message.height, message.round ?? null];
+    case 'block-request': return ['block-request', message.height];
+    case 'block-response':
+      return ['block-response', message.height, message.block, message.commit];
+    case 'hello': return ['hello', message.chainId, message.publicKey, message.signature];
+  }
+}
+
+/**
+ * The type tag at the start of a frame body, read without decoding the rest: the body must open
+ * with a short CBOR array header and a short text string. Returns undefined when `head` is too
+ * short to tell yet; throws MALFORMED for anything that is not a known tag.
+ */
+export function peekMessageType(head: Uint8Array): MessageType | undefined {
+  const arrayHeader = head[0];
+  const textHeader = head[1];
+  if (arrayHeader === undefined) return undefined;
+  if (arrayHeader >> 5 !== 4 || (arrayHeader & 0x1f) >= 24) throw malformed('not a message');
+  if (textHeader === undefined) return undefined;
+  if (textHeader >> 5 !== 3 || (textHeader & 0x1f) >= 24) throw malformed('no type tag');
+  const length = textHeader & 0x1f;
+  if (head.length < 2 + length) return undefined;
+  let tag: string;
+  try {
+    tag = fromUtf8(head.subarray(2, 2 + length));
+  } catch {
+    throw malformed('type tag is not UTF-8');
+  }
+  const type = messageTypes.find((known) => known === tag);
+  if (type === undefined) throw malformed(`unknown message type ${JSON.stringify(tag)}`);
+  return type;
+}
+
+/** Bytes of a frame body that `peekMessageType` may need. */
+export const messageTypePeekBytes = 2 + 23;
+
+/**
+ * Decodes and shape-checks one message. Throws ZwError MALFORMED (not CBOR, wrong shape, unknown
+ * type) or NON_CANONICAL; never anything else for any input bytes.
+ */
+export function decodeMessage(bytes: Uint8Array): NetworkMessage {
+  const value = decode(bytes);
+  if (!Array.isArray(value)) throw malformed('message must be an array');
+  const fields = value as readonly CborValue[];
+  const tag = fields[0];
+  switch (tag) {
+    case 'tx': {
+      expectLength(fields, 2);
+      return { type: 'tx', tx: bytesField(fields[1], 'tx', 1, limits.txBytesMax) };
+    }
+    case 'proposal': {
+      expectLength(fields, 3);
+      return { type: 'proposal', proposal: proposalOf(fields[1]),
+        block: bytesField(fields[2], 'block', 1, limits.blockBytesMax) };
+    }
+    case 'vote': {
+      expectLength(fields, 2);
+      return { type: 'vote', vote: voteOf(fields[1]) };
+    }
+    case 'status': return statusOf(fields);
+    case 'block-request': {
+      expectLength(fields, 2);
+      return { type: 'block-request', height: heightField(fields[1]) };
+    }
+    case 'block-response': {
+      expectLength(fields, 4);
+      return { type: 'block-response', height: heightField(fields[1]),
+        block: bytesField(fields[2], 'block', 1, limits.blockBytesMax),
+        commit: bytesField(fields[3], 'commit', 1, messageShape.commitBytesMax) };
+    }
+    case 'hello': return helloOf(fields);
+    default: throw malformed('unknown message type');
+  }
+}
+
+function statusOf(fields: readonly CborValue[]): StatusMessage {
+  expectLength(fields, 3);
+  const height = heightField(fields[1]);
+  return fields[2] === null
+    ? { type: 'status', height }
+    : { type: 'status', height, round: roundField(fields[2]) };
+}
+
+function helloOf(fields: readonly CborValue[]): HelloMessage {
+  expectLength(fields, 4);
+  const chainId = fields[1];
+  if (typeof chainId !== 'string') throw malformed('chain id must be text');
+  let checked: ChainId;
+  try {
+    checked = asChainId(chainId);
+  } catch {
+    throw malformed('chain id is not a valid chain id');
+  }
+  return { type: 'hello', chainId: checked,
+    publicKey: bytesField(fields[2], 'public key', 1, messageShape.publicKeyBytesMax),
+    signature: bytesField(fields[3], 'signature', 1, messageShape.signatureBytesMax) };
+}
+
+function voteOf(value: CborValue | undefined): SignedVote {
+  const fields = arrayField(value, 'vote', 6);
+  const type = fields[0];
+  if (type !== 1 && type !== 2) throw malformed('vote type must be 1 or 2');
+  const blockHash = fields[3] === null ? null : asHash(bytesField(fields[3], 'block hash', 32, 32));
+  return {
+    type: type as VoteType,
+    height: heightField(fields[1]),
+    round: roundField(fields[2]),
+    blockHash,
+    validator: asAddress(bytesField(fields[4], 'validator', 20, 20)),
+    signature: bytesField(fields[5], 'signature', 1, messageShape.signatureBytesMax),
+  };
+}
+
+function proposalOf(value: CborValue | undefined): SignedProposal {
+  const fields = arrayField(value, 'proposal', 6);
+  const polRound = fields[2];
+  if (typeof polRound !== 'number' || !Number.isSafeInteger(polRound) || polRound < -1) {
+    throw malformed('proof-of-lock round must be an integer of at least -1');
+  }
+  return {
+    height: heightField(fields[0]),
+    round: roundField(fields[1]),
+    polRound,
+    blockHash: asHash(bytesField(fields[3], 'block hash', 32, 32)),
+    proposer: asAddress(bytesField(fields[4], 'proposer', 20, 20)),
+    signature: bytesField(fields[5], 'signature', 1, messageShape.signatureBytesMax),
+  };
+}
+
+function expectLength(fields: readonly CborValue[], length: number): void {
+  if (fields.length !== length) {
+    throw malformed(`${String(fields[0])} message must have ${length} fields`);
+  }
+}
+
+function arrayField(value: CborValue | undefined, what: string, length: number):
+  readonly CborValue[] {
+  if (!Array.isArray(value)) throw malformed(`${what} must be an array`);
+  const fields = value as readonly CborValue[];
+  if (fields.length !== length) throw malformed(`${what} must have ${length} fields`);
+  return fields;
+}
+
+function bytesField(value: CborValue | undefined, what: string, minBytes: number,
+  maxBytes: number): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw malformed(`${what} must be bytes`);
+  if (value.length < minBytes || value.length > maxBytes) {
+    throw malformed(`${what} must be ${minBytes} to ${maxBytes} bytes`);
+  }
+  return value;
+}
+
+function heightField(value: CborValue | undefined): Height {
+  if (typeof value !== 'number') throw malformed('height must be an integer');
+  try {
+    return asHeight(value);
+  } catch {
+    throw malformed('height must be a non-negative safe integer');
+  }
+}
+
+function roundField(value: CborValue | undefined): Round {
+  if (typeof value !== 'number') throw malformed('round must be an integer');
+  try {
+    return asRound(value);
+  } catch {
+    throw malformed('round must be a non-negative safe integer');
+  }
+}
+
+function malformed(reason: string): ZwError {
+  return new ZwError(ErrorCode.MALFORMED, `malformed peer message: ${reason}`);
+}
