@@ -7,7 +7,9 @@
 // BEFORE it feeds the next input; messages it must feed back (own proposals and votes) are
 // queued and fed AFTER the list is done. For a sign-and-broadcast effect it MUST:
 //   1. check the signer state and refuse anything that conflicts with an earlier signature,
-//   2. persist the new signer state durably (fsync) BEFORE the signature leaves the node,
+//   2. persist the new signer state durably (fsync) BEFORE the signature leaves the node: the
+//      height, round and step, the signed message itself, and for a locking precommit the lock
+//      and its polka (see SignVoteEffect and ResumePoint),
 //   3. broadcast the signed message,
 //   4. feed it back as an input (apply).
 // For `decide` it MUST make the block and commit durable BEFORE reporting the block to clients
@@ -224,7 +226,8 @@ function onValue(draft: Draft, effects: Effect[], input: ValueInput): void {
 /** A commit verified by the shell decides the height even if we missed its votes. */
 function onCommit(draft: Draft, effects: Effect[], input: CommitInput): void {
   const commit = input.commit;
-  if (draft.phase !== 'running' || commit.height !== draft.height || !input.valid) return;
+  if (draft.phase !== 'running' || commit.height !== draft.height || !input.valid
+    || commit.blockHash.length !== hashBytes) return;
   const { validatorSet, totalPower } = contextOf(draft);
   const seen = new Set<number>();
   let power = 0;

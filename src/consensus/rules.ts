@@ -1,12 +1,13 @@
 // The "upon" rules of Algorithm 1 (Buchman, Kwon, Milosevic 2018), applied to a draft state until
 // none fires. Line numbers in comments are the paper's. Each rule guards itself with the paper's
-// step condition or a "for the first time" flag, so evaluating them repeatedly is idempotent and
-// the order of evaluation does not change the outcome.
+// step condition or a "for the first time" flag, so evaluating them repeatedly is idempotent; the
+// fixed evaluation order below only fixes the order of the effects.
 //
-// Two deliberate additions to the paper, both only about which value a correct proposer offers
-// (proposals are untrusted input to every receiver, so no choice of a proposer's value can break
-// safety): the proposer also schedules timeoutPropose (see startRound), and a polka seen late for
-// an earlier round still updates validValue/validRound (see tryPolkaInEarlierRound).
+// Two deliberate additions to the paper live here, both only about which value a correct
+// proposer offers or when (proposals are untrusted input to every receiver, so no choice of a
+// proposer's value can break safety): the proposer also schedules timeoutPropose (see
+// startRound), and a polka seen late for an earlier round still updates validValue/validRound
+// (see tryPolkaInEarlierRound). README.md lists every difference from the paper.
 import { VoteType, assert, isSupermajority } from '../core/index.js';
 import type { Hash, Height, Round, SignedVote } from '../core/index.js';
 import { nextHeightProposerPriorities } from './proposer.js';
