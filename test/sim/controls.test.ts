@@ -2,7 +2,8 @@
 // signature scheme changes nothing but speed, and the checker is not blind. Two negative
 // controls must fail: with 2 of 4 validators byzantine (beyond the f < n/3 bound) colluding
 // equivocators fork the chain in some seed, and a shell that sends a signature BEFORE persisting
-// its signer state double-signs after some crash.
+// its signer state double-signs after some crash. And f+1 silent validators stop all progress
+// without any safety violation.
 import { describe, expect, test } from 'vitest';
 import { asHash, asHeight, asRound } from '../../src/core/index.js';
 import { Checker } from './checker.js';
@@ -58,6 +59,15 @@ describe('simulator controls', () => {
       { byzantine: new Map(), crashes: true, persistAfterSend: true, crashPerSignature: 0.05 }));
     console.log(`double-sign found: ${doubleSign}`);
     expect(doubleSign).not.toBeNull();
+  });
+
+  test('f+1 silent validators halt progress but never break safety', () => {
+    const byzantine = new Map<number, Behavior>([[1, 'silent'], [2, 'silent']]);
+    for (let seed = 1; seed <= 5; seed++) {
+      const result = runSimulation(randomConfig(seed, 4, { byzantine, powers: [1, 1, 1, 1] }));
+      expect(result.violations).toEqual([]);
+      expect(result.stats.heightsMax).toBe(0);
+    }
   });
 
   test('the checker rejects a commit without a supermajority and a conflicting decision', () => {
