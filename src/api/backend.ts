@@ -20,8 +20,23 @@ export interface NodeStatus {
   readonly provableHeight: number;
   readonly validatorSet: ValidatorSet;
   readonly validatorAgencies: ReadonlyMap<string, string>;
+  /** Validators whose precommits are in the latest block's commit. */
+  readonly lastCommitSigners: readonly Uint8Array[];
+  /** Where consensus is: the height being decided, its round, and whether this node votes. */
+  readonly consensus: { readonly height: number; readonly round: number;
+    readonly validator: boolean };
+  readonly peers: readonly { readonly address: string; readonly agency: string;
+    readonly direction: string; readonly connectedSince: number }[];
   readonly mempool: { readonly size: number; readonly bytes: number };
   readonly version: string;
+}
+
+export interface EvidenceRecord {
+  readonly id: string;
+  readonly height: number;
+  readonly validator: string;
+  /** Canonical CBOR of the two conflicting signed votes. */
+  readonly evidence: Uint8Array;
 }
 
 export type TxLookup =
@@ -66,5 +81,7 @@ export interface ApiBackend {
   state(contract: string, key: Uint8Array, options: { height?: number; proof: boolean }):
     StateLookup;
   query(contract: string, method: string, args: CborValue): CborValue;
+  /** Double-sign evidence recorded on chain, newest first. */
+  evidence(limit: number, offset: number): readonly EvidenceRecord[];
   subscribe(listener: (event: ChainEvent) => void): () => void;
 }

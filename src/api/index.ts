@@ -2,6 +2,6 @@
 export { createApiServer } from './server.js';
 export type { ApiInit } from './server.js';
 export type {
-  ApiBackend, NodeStatus, TxLookup, BlockLookup, StateLookup, ChainEvent,
+  ApiBackend, NodeStatus, TxLookup, BlockLookup, StateLookup, ChainEvent, EvidenceRecord,
 } from './backend.js';
 export type { ProofMaterial } from './views.js';

@@ -8,6 +8,7 @@ import {
   decode,
 } from '../core/index.js';
 import { encodeCommit } from '../ledger/index.js';
+import type { CborValue } from '../core/index.js';
 import type { ApiBackend, NodeStatus } from './backend.js';
 import { commitView, headerView, proofView, receiptView } from './views.js';
 
@@ -54,6 +55,9 @@ function statusView(status: NodeStatus): unknown {
       address: toHex(v.address), publicKey: toHex(v.publicKey), power: v.power,
       agency: status.validatorAgencies.get(toHex(v.address)) ?? null,
     })),
+    lastCommitSigners: status.lastCommitSigners.map(toHex),
+    consensus: status.consensus,
+    peers: status.peers,
     mempool: status.mempool,
     version: status.version,
   };
@@ -97,6 +101,18 @@ export function registerRoutes(app: FastifyInstance, backend: ApiBackend): void 
         params: Type.Object({ contract: Type.String({ maxLength: 64 }), key: Hex }),
         querystring: StateQuery, response: { 404: ErrorBody } },
     }, (request) => stateRoute(backend, request.params, request.query));
+
+  app.get<{ Querystring: { limit?: number; offset?: number } }>('/v1/evidence', {
+    schema: { summary: 'Double-sign evidence recorded on chain, newest first',
+      querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+        offset: Type.Optional(Type.Integer({ minimum: 0 })) }) },
+  }, (request) => ({
+    evidence: backend.evidence(request.query.limit ?? 20, request.query.offset ?? 0).map((e) => {
+      const votes = decode(e.evidence) as CborValue[];
+      return { id: e.id, height: e.height, validator: e.validator,
+        votes: votes.map((vote) => toJsonValue(vote)) };
+    }),
+  }));
 
   app.post<{ Body: Static<typeof QueryBody> }>('/v1/query', {
     schema: { summary: 'Run a read-only contract method', body: QueryBody, response: errors },

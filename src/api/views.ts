@@ -16,6 +16,7 @@ export function headerView(header: BlockHeader): Record<string, JsonValue> {
     lastStateRoot: toHex(header.lastStateRoot),
     lastReceiptsRoot: toHex(header.lastReceiptsRoot),
     lastCommitHash: toHex(header.lastCommitHash),
+    evidenceHash: toHex(header.evidenceHash),
     validatorsHash: toHex(header.validatorsHash),
   };
 }

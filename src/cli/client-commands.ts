@@ -146,11 +146,17 @@ export function chainCommands(): Command[] {
     .option('--json', 'machine-readable output')
     .action(run(async (flags: NodeFlags) => {
       const view = await client(flags).status();
+      const signers = new Set(view.lastCommitSigners);
       output(flags, view, () => [`${view.chainId} (${view.suite}, ${view.hashAlgorithm})`,
-        `  node ${view.moniker} of ${view.agency}`,
+        `  node ${view.moniker} of ${view.agency}` +
+          (view.consensus.validator ? ' (validator)' : ' (full node)'),
         `  height ${view.height}, latest block ${view.latestBlockHash ?? '-'}`,
-        `  validators: ${view.validators.map((v) => `${v.address.slice(0, 12)}…(${v.power})`)
-          .join(', ')}`,
+        `  consensus at height ${view.consensus.height}, round ${view.consensus.round}`,
+        '  validators (power, signed the last commit):',
+        ...view.validators.map((v) => `    ${v.address} ${String(v.power).padStart(4)} ` +
+          `${signers.has(v.address) ? 'signed ' : 'missing'} ${v.agency ?? ''}`),
+        `  peers (${view.peers.length}):`,
+        ...view.peers.map((p) => `    ${p.address} ${p.agency} ${p.direction}`),
         `  mempool ${view.mempool.size} txs`].join('\n'));
     }));
   return [block, tx, status];

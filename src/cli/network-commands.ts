@@ -23,6 +23,7 @@ interface InitFlags {
   readonly crypto: 'intl' | 'gm';
   readonly chainId?: string;
   readonly basePort: string;
+  readonly passphraseFile?: string;
   readonly json?: boolean;
 }
 
@@ -30,15 +31,18 @@ export function initCommand(): Command {
   return new Command('init')
     .description('create a local network: keys, genesis, node configs and network.json')
     .requiredOption('--dir <dir>', 'folder for the network')
-    .option('--agencies <n>', 'number of agencies, one node each', '1')
+    .option('--agencies <n>', 'number of agencies, one node each', '4')
     .option('--validators <k>', 'how many of them run validators (default: all)')
+    .option('--passphrase-file <file>', 'one passphrase for every keystore (else ZW_PASSPHRASE, ' +
+      'else a random one per node in a 0600 file: development only)')
     .addOption(new Option('--crypto <suite>', 'crypto suite of the chain')
       .choices(['intl', 'gm']).default('intl'))
     .option('--chain-id <id>', 'chain id (default zhengwu-local-<suite>)')
     .option('--base-port <port>', 'API ports are base+1, base+2, ...', '7700')
     .option('--json', 'machine-readable output')
     .action(run((flags: InitFlags) => {
-      const passphrase = process.env.ZW_PASSPHRASE;
+      const passphrase = flags.passphraseFile === undefined ? process.env.ZW_PASSPHRASE
+        : readFileSync(flags.passphraseFile, 'utf8').replace(/\r?\n$/, '');
       const manifest = initNetwork({
         dir: flags.dir, agencies: Number(flags.agencies), suite: flags.crypto,
         basePort: Number(flags.basePort),
@@ -53,7 +57,8 @@ export function initCommand(): Command {
 function describeNetwork(dir: string, manifest: NetworkManifest): string {
   const lines = [`Network ${manifest.chainId} (${manifest.suite}) in ${dir}`];
   for (const node of manifest.nodes) {
-    lines.push(`  ${node.name.padEnd(8)} ${node.api}  ${node.agencyName}  ${node.home}`);
+    lines.push(`  ${node.name.padEnd(8)} ${node.api}  p2p ${node.p2p}  ${node.agencyName}  ` +
+      `${node.validator ? 'validator' : 'full node'}  ${node.home}`);
   }
   return lines.join('\n');
 }
@@ -79,7 +84,7 @@ export function startCommand(): Command {
   return new Command('start')
     .description('create a default local network if needed, then run it (npm start)')
     .option('--dir <dir>', 'network folder', process.env.ZW_NET_DIR ?? '.zhengwu/net')
-    .option('--agencies <n>', 'agencies when creating the network', '1')
+    .option('--agencies <n>', 'agencies when creating the network', '4')
     .addOption(new Option('--crypto <suite>', 'crypto suite when creating the network')
       .choices(['intl', 'gm']).default('intl'))
     .action(run(async (flags: { dir: string; agencies: string; crypto: 'intl' | 'gm' }) => {
@@ -135,16 +140,18 @@ export function nodeCommand(): Command {
     .requiredOption('--home <dir>', 'node home folder (holds config.json)')
     .option('--passphrase-file <file>', 'file holding the keystore passphrase')
     .option('--api-port <port>', 'override the API port of config.json')
+    .option('--p2p-port <port>', 'override the peer port of config.json')
     .option('--verify-threads <n>', 'signature-check worker threads', '1')
     .action(run(async (flags: { home: string; passphraseFile?: string; apiPort?: string;
-      verifyThreads: string }) => {
+      p2pPort?: string; verifyThreads: string }) => {
       const config = loadConfig(flags.home);
       const fallback = config.passphraseFile === undefined ? undefined
         : resolve(flags.home, config.passphraseFile);
       const passphrase = await readPassphrase(flags, `the keystore of ${config.moniker}`, fallback);
       const started = await ZhengwuNode.start({ home: flags.home, passphrase,
         verifyThreads: Number(flags.verifyThreads),
-        ...(flags.apiPort === undefined ? {} : { apiPort: Number(flags.apiPort) }) });
+        ...(flags.apiPort === undefined ? {} : { apiPort: Number(flags.apiPort) }),
+        ...(flags.p2pPort === undefined ? {} : { p2pPort: Number(flags.p2pPort) }) });
       const stop = (): void => {
         void started.stop().then(() => process.exit());
       };

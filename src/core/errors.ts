@@ -33,6 +33,8 @@ export const ErrorCode = {
   // Proofs and verification.
   INVALID_PROOF: 'INVALID_PROOF',
   INVALID_COMMIT: 'INVALID_COMMIT',
+  INVALID_BLOCK: 'INVALID_BLOCK',
+  INVALID_EVIDENCE: 'INVALID_EVIDENCE',
   // Keys and keystores.
   BAD_PASSPHRASE: 'BAD_PASSPHRASE',
   BAD_KEY: 'BAD_KEY',

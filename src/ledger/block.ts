@@ -3,10 +3,10 @@
 // its receipts root), as in CometBFT: execution follows ordering, and the quorum that signs block
 // H+1 also signs the outcome of block H. The header hash is the block's identity in consensus.
 import {
-  asChainId, decode, encode, merkleRoot, ZwError, ErrorCode, limits,
+  asChainId, decode, encode, merkleRoot, ZwError, ErrorCode, limits, VoteType,
 } from '../core/index.js';
 import type {
-  Address, CborValue, ChainId, Commit, Hash, HashFunction, Height, Round,
+  Address, CborValue, ChainId, Commit, Hash, HashFunction, Height, Round, SignedVote,
 } from '../core/index.js';
 import {
   malformed, readAddress, readArray, readBytes, readHash, readInt, readList, readString, readUint,
@@ -26,7 +26,15 @@ export interface BlockHeader {
   readonly lastReceiptsRoot: Hash;
   /** Hash of the commit for block height-1 carried in this block. */
   readonly lastCommitHash: Hash;
+  /** Hash of the evidence list carried in this block. */
+  readonly evidenceHash: Hash;
   readonly validatorsHash: Hash;
+}
+
+/** Proof that a validator signed two different votes of one type for one height and round. */
+export interface Evidence {
+  readonly first: SignedVote;
+  readonly second: SignedVote;
 }
 
 export interface Block {
@@ -35,6 +43,8 @@ export interface Block {
   readonly txs: readonly Uint8Array[];
   /** The commit that finalized block height-1; null at height 1. */
   readonly lastCommit: Commit | null;
+  /** Double-sign evidence the proposer includes so that it is recorded on chain. */
+  readonly evidence: readonly Evidence[];
 }
 
 export interface ContractEvent {
@@ -59,7 +69,7 @@ export const zeroHash = new Uint8Array(32) as Hash;
 export function headerFields(header: BlockHeader): CborValue[] {
   return [header.chainId, header.height, header.time, header.previousBlockHash, header.proposer,
     header.txRoot, header.lastStateRoot, header.lastReceiptsRoot, header.lastCommitHash,
-    header.validatorsHash];
+    header.evidenceHash, header.validatorsHash];
 }
 
 export function encodeHeader(header: BlockHeader): Uint8Array {
@@ -75,7 +85,7 @@ export function decodeHeader(bytes: Uint8Array): BlockHeader {
 }
 
 function headerFromValue(value: CborValue): BlockHeader {
-  const f = readArray(value, 11, 'header');
+  const f = readArray(value, 12, 'header');
   if (f[0] !== 'zw/header/1') throw malformed('header tag');
   let chainId: ChainId;
   try {
@@ -93,7 +103,8 @@ function headerFromValue(value: CborValue): BlockHeader {
     lastStateRoot: readHash(f[7], 'header last state root'),
     lastReceiptsRoot: readHash(f[8], 'header last receipts root'),
     lastCommitHash: readHash(f[9], 'header last commit hash'),
-    validatorsHash: readHash(f[10], 'header validators hash'),
+    evidenceHash: readHash(f[10], 'header evidence hash'),
+    validatorsHash: readHash(f[11], 'header validators hash'),
   };
 }
 
@@ -117,6 +128,38 @@ export function commitFromValue(value: CborValue): Commit {
   };
 }
 
+export function signedVoteToValue(vote: SignedVote): CborValue {
+  return [vote.type, vote.height, vote.round, vote.blockHash, vote.validator, vote.signature];
+}
+
+export function signedVoteFromValue(value: CborValue): SignedVote {
+  const f = readArray(value, 6, 'vote');
+  const type = readUint(f[0], 'vote type');
+  if (type !== VoteType.prevote && type !== VoteType.precommit) throw malformed('vote type');
+  return {
+    type,
+    height: readUint(f[1], 'vote height') as Height,
+    round: readUint(f[2], 'vote round') as Round,
+    blockHash: f[3] === null ? null : readHash(f[3], 'vote block hash'),
+    validator: readAddress(f[4], 'vote validator'),
+    signature: readBytes(f[5], 'vote signature'),
+  };
+}
+
+export function evidenceToValue(evidence: Evidence): CborValue {
+  return [signedVoteToValue(evidence.first), signedVoteToValue(evidence.second)];
+}
+
+export function evidenceFromValue(value: CborValue): Evidence {
+  const f = readArray(value, 2, 'evidence');
+  return { first: signedVoteFromValue(f[0] as CborValue),
+    second: signedVoteFromValue(f[1] as CborValue) };
+}
+
+export function evidenceHash(hash: HashFunction, evidence: readonly Evidence[]): Hash {
+  return hash(encode(evidence.map(evidenceToValue))) as Hash;
+}
+
 export function encodeCommit(commit: Commit): Uint8Array {
   return encode(commitToValue(commit));
 }
@@ -131,20 +174,22 @@ export function commitHash(hash: HashFunction, commit: Commit | null): Hash {
 
 export function encodeBlock(block: Block): Uint8Array {
   return encode(['zw/block/1', ['zw/header/1', ...headerFields(block.header)], [...block.txs],
-    block.lastCommit === null ? null : commitToValue(block.lastCommit)]);
+    block.lastCommit === null ? null : commitToValue(block.lastCommit),
+    block.evidence.map(evidenceToValue)]);
 }
 
 export function decodeBlock(bytes: Uint8Array): Block {
   if (bytes.length > limits.blockBytesMax) {
     throw new ZwError(ErrorCode.TOO_LARGE, `block exceeds ${limits.blockBytesMax} bytes`);
   }
-  const f = readArray(decode(bytes), 4, 'block');
+  const f = readArray(decode(bytes), 5, 'block');
   if (f[0] !== 'zw/block/1') throw malformed('block tag');
   const txs = readList(f[2], 'block transactions').map((tx) => readBytes(tx, 'block transaction'));
   return {
     header: headerFromValue(f[1] as CborValue),
     txs,
     lastCommit: f[3] === null ? null : commitFromValue(f[3] as CborValue),
+    evidence: readList(f[4], 'block evidence').map(evidenceFromValue),
   };
 }
 

@@ -8,7 +8,9 @@ import {
 import type { CborValue, ChainId, Hash, Height } from '../core/index.js';
 import type { CryptoSuite } from '../crypto/index.js';
 import type { CallContext, ContractRegistry, ContractState } from './contract.js';
-import type { ContractEvent, Receipt } from './block.js';
+import { evidenceToValue } from './block.js';
+import type { ContractEvent, Evidence, Receipt } from './block.js';
+import { evidenceId } from './validate.js';
 import { accountContract, stateTreeKey } from './state-keys.js';
 import { decodeTx, verifyTxSignature } from './tx.js';
 import type { SignedTx, TxEnvelope } from './tx.js';
@@ -55,6 +57,8 @@ export interface ExecutionEnvironment {
 
 export interface BlockResult {
   readonly receipts: readonly Receipt[];
+  /** Evidence recorded on chain by this block (already-recorded evidence is skipped). */
+  readonly evidence: readonly { readonly id: Uint8Array; readonly evidence: Evidence }[];
   /** Every changed tree key, sorted by key so that the result is independent of map order. */
   readonly updates: readonly StateUpdate[];
 }
@@ -81,13 +85,32 @@ class WriteSet {
 
 export function executeBlock(
   env: ExecutionEnvironment, block: BlockContext, txs: readonly Uint8Array[],
+  evidence: readonly Evidence[] = [],
 ): BlockResult {
   const blockWrites = new WriteSet(env.state);
+  const recorded = recordEvidence(env.suite, block, blockWrites, evidence);
   const receipts = txs.map((bytes) => executeTx(env, block, blockWrites, bytes));
   const updates = [...blockWrites.writes.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, update]) => update);
-  return { receipts, updates };
+  return { receipts, updates, evidence: recorded };
+}
+
+/** The built-in namespace where double-sign evidence is recorded, keyed by evidence id. */
+export const evidenceContract = 'evidence';
+
+function recordEvidence(
+  suite: CryptoSuite, block: BlockContext, writes: WriteSet, evidence: readonly Evidence[],
+): { id: Uint8Array; evidence: Evidence }[] {
+  const recorded: { id: Uint8Array; evidence: Evidence }[] = [];
+  for (const item of evidence) {
+    const id = evidenceId(suite, item);
+    const key = stateTreeKey(suite.hash, evidenceContract, id);
+    if (writes.get(key) !== undefined) continue;
+    writes.put(key, encode([block.height, evidenceToValue(item)]));
+    recorded.push({ id, evidence: item });
+  }
+  return recorded;
 }
 
 function failedReceipt(txHash: Hash, error: unknown, gasUsed: number): Receipt {

@@ -14,6 +14,19 @@ export interface GenesisAgency {
   /** X-Road style identifier, e.g. CN-BJ/GOV/11110000000021135M/tax. */
   readonly id: string;
   readonly name: string;
+  /**
+   * The agency's CA certificate (PEM). Node-to-node TLS accepts only certificates issued by a
+   * member agency's CA, naming that agency.
+   */
+  readonly caCert: string;
+}
+
+/** A node that may connect to the network (validators and full nodes alike). */
+export interface GenesisNode {
+  readonly agency: string;
+  readonly name: string;
+  /** Hex chain-suite public key the node proves in its handshake. */
+  readonly publicKey: string;
 }
 
 export interface GenesisValidator {
@@ -27,6 +40,13 @@ export interface ChainParams {
   readonly blockTxsMax: number;
   readonly blockBytesMax: number;
   readonly txGasMax: number;
+  /** Consensus timeouts; every validator must use the same, so they are chain parameters. */
+  readonly timeoutProposeMs: number;
+  readonly timeoutPrevoteMs: number;
+  readonly timeoutPrecommitMs: number;
+  readonly timeoutDeltaMs: number;
+  /** A block is made at least this often even when there is nothing to commit. */
+  readonly emptyBlockIntervalMs: number;
 }
 
 export interface Genesis {
@@ -36,6 +56,7 @@ export interface Genesis {
   readonly genesisTime: number;
   readonly agencies: readonly GenesisAgency[];
   readonly validators: readonly GenesisValidator[];
+  readonly nodes: readonly GenesisNode[];
   readonly params: ChainParams;
 }
 
@@ -43,6 +64,11 @@ export const defaultParams: ChainParams = {
   blockTxsMax: 5_000,
   blockBytesMax: 4 * 1024 * 1024,
   txGasMax: 10_000_000,
+  timeoutProposeMs: 1_000,
+  timeoutPrevoteMs: 500,
+  timeoutPrecommitMs: 500,
+  timeoutDeltaMs: 250,
+  emptyBlockIntervalMs: 10_000,
 };
 
 export interface LoadedGenesis {
@@ -75,6 +101,19 @@ export function checkGenesis(genesis: Genesis): LoadedGenesis {
   }).sort((a, b) => compareBytes(a.address, b.address));
   const validatorSet = { validators };
   checkValidatorSet(validatorSet);
+  for (const agency of genesis.agencies) {
+    if (typeof agency.caCert !== 'string' || !agency.caCert.includes('BEGIN CERTIFICATE')) {
+      throw invalid(`agency ${agency.id} has no CA certificate`);
+    }
+  }
+  for (const node of genesis.nodes ?? []) {
+    if (!genesis.agencies.some((agency) => agency.id === node.agency)) {
+      throw invalid(`node ${node.name} belongs to no listed agency`);
+    }
+    if (fromHex(node.publicKey, 'node public key').length !== suite.publicKeyBytes) {
+      throw invalid(`node ${node.name} key has the wrong length`);
+    }
+  }
   const hash = suite.hash(encode(['zw/genesis/1', JSON.stringify(genesis)]));
   return { genesis, chainId, suite, validatorSet, hash };
 }

@@ -5,15 +5,16 @@ export type { TxBody, SignedTx, TxEnvelope } from './tx.js';
 export {
   zeroHash, encodeHeader, decodeHeader, blockHash, encodeBlock, decodeBlock, encodeCommit,
   decodeCommit, commitHash, txRoot, encodeReceipt, decodeReceipt, receiptsRoot, commitToValue,
-  commitFromValue, receiptToValue,
+  commitFromValue, receiptToValue, signedVoteToValue, signedVoteFromValue, evidenceToValue,
+  evidenceFromValue, evidenceHash,
 } from './block.js';
-export type { BlockHeader, Block, Receipt, ContractEvent } from './block.js';
+export type { BlockHeader, Block, Receipt, ContractEvent, Evidence } from './block.js';
 export { ContractRegistry } from './contract.js';
 export type {
   Contract, MethodSpec, CallContext, QueryContext, ContractState,
 } from './contract.js';
 export { stateTreeKey, accountContract } from './state-keys.js';
-export { executeBlock, accountNonce, gasCosts } from './execute.js';
+export { executeBlock, accountNonce, gasCosts, evidenceContract } from './execute.js';
 export type {
   StateReader, StateUpdate, BlockContext, ExecutionEnvironment, BlockResult,
 } from './execute.js';
@@ -22,5 +23,7 @@ export type { MempoolInit, MempoolComponents } from './mempool.js';
 export { runQuery } from './query.js';
 export { checkGenesis, defaultParams } from './genesis.js';
 export type {
-  Genesis, GenesisAgency, GenesisValidator, ChainParams, LoadedGenesis,
+  Genesis, GenesisAgency, GenesisNode, GenesisValidator, ChainParams, LoadedGenesis,
 } from './genesis.js';
+export { validateBlock, checkEvidence, evidenceId } from './validate.js';
+export type { BlockExpectations } from './validate.js';

@@ -104,8 +104,9 @@ export class FrameReader {
     assert(count <= this.buffered, 'take within the buffered bytes');
     const first = this.chunks[0];
     if (first !== undefined && first.length >= count) {
-      // The common case of a frame inside one chunk is served without copying.
-      const out = first.subarray(0, count);
+      // A copy, not a view: decoded byte fields (a transaction kept in the mempool) would
+      // otherwise pin the whole socket chunk they arrived in.
+      const out = first.slice(0, count);
       if (first.length === count) this.chunks.shift();
       else this.chunks[0] = first.subarray(count);
       this.buffered -= count;

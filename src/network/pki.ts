@@ -214,6 +214,12 @@ function checkName(what: string, value: string): void {
     throw new ZwError(ErrorCode.INVALID_ARGUMENT,
       `${what} must be 1 to ${pkiDefaults.nameBytesMax} bytes`);
   }
+  // Lone surrogates cannot be written as UTF-8 or percent-encoded, so they would not read back.
+  try {
+    encodeURIComponent(value);
+  } catch {
+    throw new ZwError(ErrorCode.INVALID_ARGUMENT, `${what} is not well-formed Unicode`);
+  }
 }
 
 function validityOf(options: CertificateOptions, defaultDays: number):

@@ -10,6 +10,14 @@ export interface NodeConfig {
   /** The agency identifier this node belongs to. */
   readonly agency: string;
   readonly api: { readonly host: string; readonly port: number };
+  /** Peer-to-peer listener and the persistent peers this node dials. */
+  readonly p2p: {
+    readonly host: string;
+    readonly port: number;
+    readonly peers: readonly { readonly host: string; readonly port: number }[];
+  };
+  /** This node's TLS key and certificate (issued by its agency's CA), relative to home. */
+  readonly tls: { readonly key: string; readonly cert: string };
   /** Encrypted validator keystore, relative to home. */
   readonly keystore: string;
   /** Optional file holding the keystore passphrase (development networks only). */
@@ -32,7 +40,8 @@ export function loadConfig(home: string): NodeConfig {
     throw new ZwError(ErrorCode.INVALID_ARGUMENT,
       `cannot read ${configFileName} in ${home}: ${(error as Error).message}`);
   }
-  if (typeof config.api?.port !== 'number' || typeof config.keystore !== 'string') {
+  if (typeof config.api?.port !== 'number' || typeof config.keystore !== 'string' ||
+      typeof config.p2p?.port !== 'number' || typeof config.tls?.cert !== 'string') {
     throw new ZwError(ErrorCode.INVALID_ARGUMENT, `${configFileName} in ${home} is incomplete`);
   }
   return { ...config, blockGatherMs: config.blockGatherMs ?? 20, logLevel: config.logLevel ?? 'info',

@@ -8,7 +8,8 @@ import { ErrorCode, ZwError, toHex } from '../core/index.js';
 import { createKeystore, getSuite } from '../crypto/index.js';
 import type { SuiteName } from '../crypto/index.js';
 import { checkGenesis, defaultParams } from '../ledger/index.js';
-import type { Genesis, GenesisAgency } from '../ledger/index.js';
+import type { Genesis } from '../ledger/index.js';
+import { createAgencyCa, issueNodeCertificate } from '../network/index.js';
 import { configFileName } from './config.js';
 import type { NodeConfig } from './config.js';
 
@@ -20,6 +21,7 @@ export interface InitOptions {
   readonly suite: SuiteName;
   readonly chainId?: string;
   readonly host?: string;
+  /** API ports are basePort+1.., peer ports basePort+101.. */
   readonly basePort?: number;
   /**
    * The passphrase for every keystore. When absent, each node gets a random passphrase in a
@@ -36,6 +38,7 @@ export interface NetworkNode {
   readonly agencyName: string;
   readonly home: string;
   readonly api: string;
+  readonly p2p: string;
   readonly address: string;
   readonly validator: boolean;
 }
@@ -49,7 +52,13 @@ export interface NetworkManifest {
 export const networkFileName = 'network.json';
 
 /** Sample Beijing agencies for development networks; codes are illustrative, not real. */
-const sampleAgencies: readonly (GenesisAgency & { readonly slug: string })[] = [
+interface SampleAgency {
+  readonly slug: string;
+  readonly id: string;
+  readonly name: string;
+}
+
+const sampleAgencies: readonly SampleAgency[] = [
   { slug: 'market', id: 'CN-BJ/GOV/11110000000000001M/market', name: '北京市市场监督管理局' },
   { slug: 'tax', id: 'CN-BJ/GOV/11110000000000002T/tax', name: '国家税务总局北京市税务局' },
   { slug: 'police', id: 'CN-BJ/GOV/11110000000000003P/police', name: '北京市公安局' },
@@ -59,7 +68,7 @@ const sampleAgencies: readonly (GenesisAgency & { readonly slug: string })[] = [
   { slug: 'data', id: 'CN-BJ/GOV/11110000000000007D/data', name: '北京市政务服务和数据管理局' },
 ];
 
-function agencyAt(index: number): GenesisAgency & { readonly slug: string } {
+function agencyAt(index: number): SampleAgency {
   return sampleAgencies[index] ?? { slug: `agency${index + 1}`,
     id: `CN-BJ/GOV/1111000000000${String(index + 1).padStart(4, '0')}X/agency${index + 1}`,
     name: `Agency ${index + 1}` };
@@ -83,25 +92,35 @@ export function initNetwork(options: InitOptions): NetworkManifest {
   const chainId = options.chainId ?? `zhengwu-local-${options.suite}`;
   const agencies = Array.from({ length: options.agencies }, (_, i) => agencyAt(i));
   const keys = agencies.map(() => suite.generateKeyPair());
+  const cas = agencies.map((agency) => createAgencyCa(agency.id, agency.name));
   const genesis: Genesis = {
     chainId,
     suite: options.suite,
     genesisTime: options.genesisTime ?? Date.now(),
-    agencies: agencies.map(({ id, name }) => ({ id, name })),
+    agencies: agencies.map(({ id, name }, i) => ({ id, name, caCert: cas[i]?.certPem ?? '' })),
+    nodes: agencies.map((agency, i) => ({ agency: agency.id, name: agency.slug,
+      publicKey: toHex(keys[i]?.publicKey ?? new Uint8Array()) })),
     validators: keys.slice(0, validatorCount).map((key, i) => ({
-      agency: (agencies[i] as GenesisAgency).id, address: toHex(suite.address(key.publicKey)),
+      agency: (agencies[i] as SampleAgency).id, address: toHex(suite.address(key.publicKey)),
       publicKey: toHex(key.publicKey), power: 10 })),
     params: defaultParams,
   };
   checkGenesis(genesis);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(join(dir, 'ca'), { recursive: true, mode: 0o700 });
   const genesisText = `${JSON.stringify(genesis, null, 2)}\n`;
   writeFileSync(join(dir, 'genesis.json'), genesisText);
   const nodes = agencies.map((agency, i) => {
     const home = join(dir, agency.slug);
     const key = keys[i];
-    if (key === undefined) throw new ZwError(ErrorCode.INTERNAL, 'missing key');
-    mkdirSync(home, { recursive: true, mode: 0o700 });
+    const ca = cas[i];
+    if (key === undefined || ca === undefined) throw new ZwError(ErrorCode.INTERNAL, 'missing key');
+    mkdirSync(join(home, 'tls'), { recursive: true, mode: 0o700 });
+    // The agency CA's key stays outside every node home, as an agency keeps its CA offline.
+    writeFileSync(join(dir, 'ca', `${agency.slug}.key`), ca.keyPem, { mode: 0o600 });
+    writeFileSync(join(dir, 'ca', `${agency.slug}.crt`), ca.certPem);
+    const tls = issueNodeCertificate(ca, { agencyId: agency.id, nodeName: agency.slug });
+    writeFileSync(join(home, 'tls', 'node.key'), tls.keyPem, { mode: 0o600 });
+    writeFileSync(join(home, 'tls', 'node.crt'), tls.certPem);
     writeFileSync(join(home, 'genesis.json'), genesisText);
     const passphrase = options.passphrase ?? randomBytes(24).toString('base64url');
     writeFileSync(join(home, 'validator.key.json'), createKeystore(suite, key, passphrase),
@@ -110,15 +129,20 @@ export function initNetwork(options: InitOptions): NetworkManifest {
       writeFileSync(join(home, 'passphrase'), `${passphrase}\n`, { mode: 0o600 });
     }
     const port = basePort + i + 1;
+    const p2pPort = basePort + 101 + i;
+    const peers = agencies.map((_, j) => ({ host, port: basePort + 101 + j }))
+      .filter((_, j) => j !== i);
     const config: NodeConfig = {
       moniker: agency.slug, agency: agency.id, api: { host, port },
+      p2p: { host, port: p2pPort, peers },
+      tls: { key: 'tls/node.key', cert: 'tls/node.crt' },
       keystore: 'validator.key.json', genesis: 'genesis.json', dataDir: 'data',
       blockGatherMs: 20, logLevel: 'info',
       ...(options.passphrase === undefined ? { passphraseFile: 'passphrase' } : {}),
     };
     writeFileSync(join(home, configFileName), `${JSON.stringify(config, null, 2)}\n`);
     return { name: agency.slug, agency: agency.id, agencyName: agency.name, home,
-      api: `http://${host}:${port}`, address: toHex(suite.address(key.publicKey)),
+      api: `http://${host}:${port}`, p2p: `${host}:${p2pPort}`, address: toHex(suite.address(key.publicKey)),
       validator: i < validatorCount };
   });
   const manifest: NetworkManifest = { chainId, suite: options.suite, nodes };

@@ -26,6 +26,11 @@ export interface StatusView {
   readonly latestBlockTime: number | null;
   readonly provableHeight: number;
   readonly validators: readonly ValidatorView[];
+  readonly lastCommitSigners: readonly string[];
+  readonly consensus: { readonly height: number; readonly round: number;
+    readonly validator: boolean };
+  readonly peers: readonly { readonly address: string; readonly agency: string;
+    readonly direction: string; readonly connectedSince: number }[];
   readonly mempool: { readonly size: number; readonly bytes: number };
   readonly version: string;
 }

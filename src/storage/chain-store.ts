@@ -35,6 +35,16 @@ export interface BlockBatch {
   readonly txs: readonly StoredTx[];
   readonly stateNodes: readonly (readonly [Uint8Array, Uint8Array])[];
   readonly stateLatest: readonly { readonly key: Uint8Array; readonly value: Uint8Array | null }[];
+  readonly evidence: readonly StoredEvidence[];
+  /** Metadata written in the same transaction, e.g. the next height's proposer priorities. */
+  readonly meta: readonly (readonly [string, Uint8Array])[];
+}
+
+export interface StoredEvidence {
+  readonly id: Uint8Array;
+  readonly height: number;
+  readonly validator: Uint8Array;
+  readonly evidence: Uint8Array;
 }
 
 const schema = `
@@ -50,6 +60,9 @@ CREATE TABLE IF NOT EXISTS txs (
 CREATE INDEX IF NOT EXISTS txs_by_height ON txs (height, idx);
 CREATE TABLE IF NOT EXISTS state_nodes (key BLOB PRIMARY KEY, node BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS state_latest (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS evidence (
+  id BLOB PRIMARY KEY, height INTEGER NOT NULL, validator BLOB NOT NULL, evidence BLOB NOT NULL
+) WITHOUT ROWID;
 `;
 
 interface Statements {
@@ -68,6 +81,9 @@ interface Statements {
   putLatest: Statement<[Uint8Array, Uint8Array]>;
   deleteLatest: Statement<[Uint8Array]>;
   metaPut: Statement<[string, Uint8Array]>;
+  insertEvidence: Statement<[Uint8Array, number, Uint8Array, Uint8Array]>;
+  evidenceList: Statement<[number, number],
+    { id: Buffer; height: number; validator: Buffer; evidence: Buffer }>;
 }
 
 function bytes(buffer: Buffer): Uint8Array {
@@ -106,11 +122,16 @@ export class ChainStore {
         'INSERT INTO blocks (height, hash, block, commit_) VALUES (?, ?, ?, ?)'),
       insertResult: db.prepare(
         'INSERT INTO results (height, state_root, receipts_root) VALUES (?, ?, ?)'),
-      insertTx: db.prepare('INSERT INTO txs (hash, height, idx, receipt) VALUES (?, ?, ?, ?)'),
+      insertTx: db.prepare(
+        'INSERT OR IGNORE INTO txs (hash, height, idx, receipt) VALUES (?, ?, ?, ?)'),
       insertNode: db.prepare('INSERT OR REPLACE INTO state_nodes (key, node) VALUES (?, ?)'),
       putLatest: db.prepare('INSERT OR REPLACE INTO state_latest (key, value) VALUES (?, ?)'),
       deleteLatest: db.prepare('DELETE FROM state_latest WHERE key = ?'),
       metaPut: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+      insertEvidence: db.prepare(
+        'INSERT OR IGNORE INTO evidence (id, height, validator, evidence) VALUES (?, ?, ?, ?)'),
+      evidenceList: db.prepare('SELECT id, height, validator, evidence FROM evidence ' +
+        'ORDER BY height DESC, id LIMIT ? OFFSET ?'),
     };
   }
 
@@ -121,7 +142,10 @@ export class ChainStore {
     assert(batch.result.height === batch.block.height, 'result belongs to the block');
     s.insertBlock.run(batch.block.height, batch.block.hash, batch.block.block, batch.block.commit);
     s.insertResult.run(batch.result.height, batch.result.stateRoot, batch.result.receiptsRoot);
+    // A byzantine proposer could repeat a transaction; its first execution is the one indexed.
     for (const tx of batch.txs) s.insertTx.run(tx.hash, tx.height, tx.index, tx.receipt);
+    for (const e of batch.evidence) s.insertEvidence.run(e.id, e.height, e.validator, e.evidence);
+    for (const [key, value] of batch.meta) s.metaPut.run(key, value);
     for (const [key, node] of batch.stateNodes) s.insertNode.run(key, node);
     for (const { key, value } of batch.stateLatest) {
       if (value === null) s.deleteLatest.run(key);
@@ -184,6 +208,13 @@ export class ChainStore {
   /** Stores a metadata value outside a block (e.g. the genesis hash at first start). */
   setMeta(key: string, value: Uint8Array): void {
     this.statements.metaPut.run(key, value);
+  }
+
+  /** Recorded double-sign evidence, newest first. */
+  evidence(limit: number, offset: number): StoredEvidence[] {
+    return this.statements.evidenceList.all(limit, offset).map((row) => ({
+      id: bytes(row.id), height: row.height, validator: bytes(row.validator),
+      evidence: bytes(row.evidence) }));
   }
 
   close(): void {

@@ -1,5 +1,7 @@
 // Public entry of `storage`: the chain database and the validator's signer-state file.
 export { ChainStore } from './chain-store.js';
-export type { StoredBlock, StoredResult, StoredTx, BlockBatch } from './chain-store.js';
+export type {
+  StoredBlock, StoredResult, StoredTx, BlockBatch, StoredEvidence,
+} from './chain-store.js';
 export { SignerStateFile, compareSteps } from './signer-state.js';
 export type { SignedStep } from './signer-state.js';

@@ -13,6 +13,11 @@ export interface SignedStep {
   readonly step: number;
   /** Hex hash of the payload signed at this step, so a crash-retry may re-sign the same one. */
   readonly payloadHash: string;
+  /**
+   * What the consensus shell needs to resume this height after a restart (its lock, the polka
+   * behind it, the messages it signed), persisted in the same atomic write as the step.
+   */
+  readonly resume?: unknown;
 }
 
 export function compareSteps(a: SignedStep, b: SignedStep): number {
@@ -59,7 +64,7 @@ export class SignerStateFile {
           `refusing to sign h=${next.height} r=${next.round} s=${next.step}: ` +
           `already signed h=${last.height} r=${last.round} s=${last.step}`);
       }
-      if (order === 0) return;
+      if (order === 0 && next.resume === undefined) return;
     }
     const temporary = `${this.path}.tmp`;
     const file = openSync(temporary, 'w', 0o600);
