@@ -52,6 +52,9 @@ export class Connection {
     // The timer covers TLS and the hello together, so a silent peer cannot hold a slot.
     this.handshakeTimer = setTimeout(() => this.close('handshake timed out', 'warn'),
       bounds.handshakeTimeoutMs);
+    // Votes are small and latency bound: Nagle's algorithm would hold them back.
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, bounds.keepAliveIdleMs);
     socket.on('error', (error) => this.close(`socket error: ${error.message}`, 'info'));
     socket.on('close', () => this.close('connection closed by peer', 'info'));
     socket.on('drain', () => {

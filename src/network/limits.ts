@@ -44,6 +44,11 @@ export interface NetworkLimits {
 
   /** Time from TCP connect to a verified hello, in milliseconds, before the attempt is dropped. */
   readonly handshakeTimeoutMs: number;
+  /**
+   * Idle time before TCP keep-alive probes start, in milliseconds. A peer whose process died
+   * leaves a half-open link; probes find it, so that its redial is not refused as a duplicate.
+   */
+  readonly keepAliveIdleMs: number;
   /** Connected peers, inbound and outbound; further inbound connections are refused. */
   readonly peersMax: number;
   /** Connections still in the TLS or hello handshake; further inbound ones are refused. */
@@ -75,6 +80,7 @@ export const networkDefaults: NetworkLimits = {
   outboundQueueBytesMax: 64 * 1024 * 1024,
 
   handshakeTimeoutMs: 10_000,
+  keepAliveIdleMs: 10_000,
   peersMax: 64,
   handshakesPendingMax: 32,
 

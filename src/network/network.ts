@@ -235,7 +235,7 @@ class PeerNetwork implements Network, ConnectionEvents {
         handler(from, message);
       } catch (error) {
         this.log('warn', 'message handler threw', { peer: from.address, type: message.type,
-          reason: error instanceof Error ? error.message : String(error) });
+          reason: describe(error) });
       }
     }
   }
@@ -266,12 +266,12 @@ class PeerNetwork implements Network, ConnectionEvents {
     if (hello.publicKey.length !== this.init.suite.publicKeyBytes) {
       return 'hello key has the wrong length for this chain suite';
     }
-    const signBytes = helloSignBytes(this.chainId, connection.sessionBinding());
     let valid = false;
     try {
+      const signBytes = helloSignBytes(this.chainId, connection.sessionBinding());
       valid = this.init.suite.verify(hello.publicKey, signBytes, hello.signature);
     } catch (error) {
-      return `cannot verify hello: ${error instanceof Error ? error.message : String(error)}`;
+      return `cannot verify hello: ${describe(error)}`;
     }
     if (!valid) return 'hello signature is not valid for this session';
     if (bytesEqual(hello.publicKey, this.helloPublicKey)) return selfRefusal;
@@ -282,7 +282,7 @@ class PeerNetwork implements Network, ConnectionEvents {
         certificateAgency: connection.certificateAgency });
     } catch (error) {
       this.log('warn', 'authorizePeer threw', { peer: address,
-        reason: error instanceof Error ? error.message : String(error) });
+        reason: describe(error) });
     }
     return authorized ? undefined : `peer ${address} is not authorized`;
   }
@@ -349,11 +349,19 @@ class PeerNetwork implements Network, ConnectionEvents {
       return;
     }
     connection.certificateAgency = check.agency;
-    const signBytes = helloSignBytes(this.chainId, connection.sessionBinding());
-    const hello: HelloMessage = { type: 'hello', chainId: this.chainId,
-      publicKey: this.helloPublicKey,
-      signature: this.init.suite.sign(this.init.keyPair.privateKey, signBytes) };
-    connection.begin(encodeFrame(encodeMessage(hello)));
+    let helloFrame: Uint8Array;
+    try {
+      // The exporter throws if the socket was torn down between the event and this call.
+      const signBytes = helloSignBytes(this.chainId, connection.sessionBinding());
+      const hello: HelloMessage = { type: 'hello', chainId: this.chainId,
+        publicKey: this.helloPublicKey,
+        signature: this.init.suite.sign(this.init.keyPair.privateKey, signBytes) };
+      helloFrame = encodeFrame(encodeMessage(hello));
+    } catch (error) {
+      connection.close(`cannot send hello: ${describe(error)}`, 'warn');
+      return;
+    }
+    connection.begin(helloFrame);
   }
 
   private pendingCount(): number {
@@ -409,7 +417,7 @@ class PeerNetwork implements Network, ConnectionEvents {
         handler(change);
       } catch (error) {
         this.log('warn', 'peer change handler threw',
-          { reason: error instanceof Error ? error.message : String(error) });
+          { reason: describe(error) });
       }
     }
   }
@@ -436,4 +444,8 @@ function checkLimits(bounds: NetworkLimits): void {
   if (bounds.redialDelayMsMin > bounds.redialDelayMsMax) {
     throw new ZwError(ErrorCode.INVALID_ARGUMENT, 'redialDelayMsMin exceeds redialDelayMsMax');
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
