@@ -29,7 +29,7 @@ import {
   signedVoteToValue, validateBlock,
 } from '../ledger/index.js';
 import type { Block, Evidence, Mempool } from '../ledger/index.js';
-import type { SignerStateFile } from '../storage/index.js';
+import type { SignedStep } from '../storage/index.js';
 import type { AppliedBlock, Chain } from './chain.js';
 
 /** What the driver sends to peers; the network layer frames and authenticates it. */
@@ -63,7 +63,8 @@ export interface DriverComponents {
   readonly mempool: Mempool;
   /** This node's chain key; it votes only if the key is a validator's. */
   readonly key: KeyPair;
-  readonly signer: SignerStateFile;
+  readonly signer: SignerStore;
+  readonly clock: Clock;
   /** Checks transaction signatures off the event loop; true when all verify. */
   readonly verifyTxs: (txs: readonly Uint8Array[]) => Promise<boolean>;
   readonly isVerified: (txHash: Hash) => boolean;
@@ -71,6 +72,29 @@ export interface DriverComponents {
   readonly send: (peer: string, message: ConsensusMessage) => void;
   readonly onCommitted: (applied: AppliedBlock) => void;
   readonly log: Logger;
+}
+
+/**
+ * The clock and timers the driver runs on: the system clock in a node, a simulated one in the
+ * deterministic simulator, so both run the same driver code.
+ */
+export interface Clock {
+  now(): number;
+  setTimer(callback: () => void, delayMs: number): unknown;
+  clearTimer(timer: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimer: (callback, delayMs) => setTimeout(callback, delayMs),
+  clearTimer: (timer) => clearTimeout(timer as NodeJS.Timeout),
+};
+
+/** The validator's signer record: refuses to record anything that could double-sign. */
+export interface SignerStore {
+  readonly lastSigned: SignedStep | undefined;
+  /** Durably records `next` BEFORE its signature may leave; throws to refuse. */
+  record(next: SignedStep): void;
 }
 
 /** Evidence waiting for a proposal, bounded so a flood of it cannot grow memory. */
@@ -90,16 +114,16 @@ export class ConsensusDriver {
   private state: ConsensusState;
   private readonly queue: Input[] = [];
   private draining = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<unknown>();
   private readonly blocks = new Map<string, Block>();
   private readonly evidence = new Map<string, Evidence>();
   private readonly peerHeights = new Map<string, number>();
   private running = false;
   private stopped = false;
   private syncPending: { height: number; peer: string; since: number } | undefined;
-  private heightStartedAt = Date.now();
+  private heightStartedAt = 0;
   private readonly address: Uint8Array;
-  private gossipTimer: NodeJS.Timeout | undefined;
+  private gossipTimer: unknown;
 
   constructor(private readonly init: DriverInit, private readonly c: DriverComponents) {
     this.state = initialState(init.consensus);
@@ -117,14 +141,20 @@ export class ConsensusDriver {
 
   start(): void {
     this.resumeOrWait();
-    this.gossipTimer = setInterval(() => this.gossip(), this.init.gossipIntervalMs);
+    this.scheduleGossip();
   }
 
   stop(): void {
     this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    if (this.gossipTimer !== undefined) clearInterval(this.gossipTimer);
+    this.stopTimers();
+    if (this.gossipTimer !== undefined) this.c.clock.clearTimer(this.gossipTimer);
+  }
+
+  private scheduleGossip(): void {
+    this.gossipTimer = this.c.clock.setTimer(() => {
+      this.gossip();
+      if (!this.stopped) this.scheduleGossip();
+    }, this.init.gossipIntervalMs);
   }
 
   // ---- Starting heights ------------------------------------------------------------------------
@@ -152,7 +182,7 @@ export class ConsensusDriver {
     if (this.running || this.stopped) return;
     const tip = this.c.chain.tip;
     const due = this.init.emptyBlockIntervalMs > 0 &&
-      Date.now() - (tip?.header.time ?? 0) >= this.init.emptyBlockIntervalMs;
+      this.c.clock.now() - (tip?.header.time ?? 0) >= this.init.emptyBlockIntervalMs;
     const work = this.c.mempool.size > 0 || (tip !== undefined && tip.txCount > 0) ||
       this.evidence.size > 0;
     if (force || work || due) this.startHeight(undefined, 0);
@@ -164,7 +194,7 @@ export class ConsensusDriver {
     const self = findValidator(validatorSet, this.address) === undefined ? null
       : this.address as never;
     this.running = true;
-    this.heightStartedAt = Date.now();
+    this.heightStartedAt = this.c.clock.now();
     const base = { kind: 'start-height' as const, height, validatorSet,
       proposerPriorities: this.priorities(), self };
     if (resume === undefined) {
@@ -218,7 +248,7 @@ export class ConsensusDriver {
       case 'sign-and-broadcast-proposal': this.signProposal(effect.proposal); break;
       case 'sign-and-broadcast-vote': this.signVote(effect.vote, effect.polka); break;
       case 'schedule-timeout': {
-        const timer = setTimeout(() => {
+        const timer = this.c.clock.setTimer(() => {
           this.timers.delete(timer);
           this.enqueue({ kind: 'timeout', height: effect.height, round: effect.round,
             step: effect.step });
@@ -235,7 +265,7 @@ export class ConsensusDriver {
   private proposeValue(height: number, round: number): void {
     const params = this.c.chain.genesis.genesis.params;
     const txs = this.c.mempool.reap(params.blockTxsMax, params.blockBytesMax).map((e) => e.bytes);
-    const { block, hash } = this.c.chain.buildBlock(this.address as never, Date.now(), txs,
+    const { block, hash } = this.c.chain.buildBlock(this.address as never, this.c.clock.now(), txs,
       [...this.evidence.values()]);
     this.blocks.set(toHex(hash), block);
     this.enqueue({ kind: 'value-for-proposal', height: asHeight(height), round: asRound(round),
@@ -316,8 +346,7 @@ export class ConsensusDriver {
     for (const item of block.evidence) this.evidence.delete(toHex(
       evidenceId(this.c.chain.genesis.suite, item)));
     this.blocks.clear();
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.stopTimers();
     this.running = false;
     this.c.onCommitted(applied);
     this.c.broadcast({ type: 'status', height: this.c.chain.height });
@@ -430,13 +459,13 @@ export class ConsensusDriver {
   private requestSync(height: number): void {
     const pending = this.syncPending;
     if (pending !== undefined && pending.height === height &&
-        Date.now() - pending.since < this.init.syncRequestTimeoutMs) return;
+        this.c.clock.now() - pending.since < this.init.syncRequestTimeoutMs) return;
     const candidates = [...this.peerHeights.entries()].filter(([, h]) => h >= height)
       .map(([peer]) => peer)
       .filter((peer) => peer !== pending?.peer || this.peerHeights.size === 1);
     const peer = candidates[0];
     if (peer === undefined) return;
-    this.syncPending = { height, peer, since: Date.now() };
+    this.syncPending = { height, peer, since: this.c.clock.now() };
     this.c.send(peer, { type: 'block-request', height });
   }
 
@@ -478,7 +507,7 @@ export class ConsensusDriver {
   }
 
   private stopTimers(): void {
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers) this.c.clock.clearTimer(timer);
     this.timers.clear();
   }
 
@@ -503,7 +532,7 @@ export class ConsensusDriver {
 
   status(): { height: number; round: number; running: boolean; sinceMs: number } {
     return { height: this.c.chain.height + 1, round: this.state.round, running: this.running,
-      sinceMs: Date.now() - this.heightStartedAt };
+      sinceMs: this.c.clock.now() - this.heightStartedAt };
   }
 }
 

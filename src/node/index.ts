@@ -6,3 +6,9 @@ export type { NodeConfig } from './config.js';
 export { loadGenesisFile } from './genesis.js';
 export { initNetwork, networkFileName } from './init.js';
 export type { InitOptions, NetworkManifest, NetworkNode } from './init.js';
+export { Chain } from './chain.js';
+export type { Tip, AppliedBlock } from './chain.js';
+export { ConsensusDriver, systemClock, defaultDriverInit } from './consensus-driver.js';
+export type {
+  Clock, SignerStore, DriverInit, DriverComponents, ConsensusMessage,
+} from './consensus-driver.js';

@@ -27,7 +27,7 @@ import { Chain } from './chain.js';
 import type { AppliedBlock } from './chain.js';
 import { loadConfig } from './config.js';
 import type { NodeConfig } from './config.js';
-import { ConsensusDriver } from './consensus-driver.js';
+import { ConsensusDriver, systemClock } from './consensus-driver.js';
 import { loadGenesisFile } from './genesis.js';
 import { VerifyPool } from './verify-pool.js';
 
@@ -97,7 +97,7 @@ export class ZhengwuNode implements ApiBackend {
       gossipIntervalMs: 1_000,
       syncRequestTimeoutMs: 5_000,
     }, {
-      chain: this.chain, mempool: this.mempool, key, signer,
+      chain: this.chain, mempool: this.mempool, key, signer, clock: systemClock,
       verifyTxs: async (txs) => (await Promise.all(txs.map((tx) => pool.verify(tx))))
         .every(Boolean),
       isVerified: (txHash) => this.verified.has(toHex(txHash)),

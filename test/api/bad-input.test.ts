@@ -59,7 +59,7 @@ describe('transaction admission refuses bad input with specific codes', () => {
     const longForm = Uint8Array.from([nonCanonical[0] as number, 0x18, 0x01,
       ...nonCanonical.slice(2)]);
     const tampered = signed();
-    tampered[tampered.length - 1] ^= 0x01;
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 0x01;
     const otherKey = suite.generateKeyPair();
     const wrongSigner = encodeTx({ ...signTx(suite, otherKey.privateKey, body()),
       sender: key.publicKey });

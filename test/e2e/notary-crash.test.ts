@@ -59,6 +59,12 @@ describe.each<SuiteName>(['intl', 'gm'])('notarization with a crash on a %s chai
           const view = await client.waitForTx(entry.txHash, { timeoutMs: 20_000 });
           if (view.status === 'committed' && view.receipt.status === 'ok') {
             acknowledged.set(entry.txHash, entry);
+          } else if (view.status === 'committed' && view.receipt.status === 'ALREADY_EXISTS') {
+            // An earlier submission of this document committed although its answer was lost in
+            // the crash; the record on chain names that earlier transaction.
+            const record = await client.query('notary', 'get', { hash: entry.documentHash });
+            const txHash = toHex((record as { txHash: Uint8Array }).txHash);
+            acknowledged.set(txHash, { documentHash: entry.documentHash, txHash });
           }
         } catch {
           unknownFate.push(entry);

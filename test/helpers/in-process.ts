@@ -20,7 +20,7 @@ export async function startInProcessNode(suite: SuiteName): Promise<InProcessNod
   const manifest = initNetwork({ dir, agencies: 1, suite, passphrase, basePort: 0 });
   const home = manifest.nodes[0]?.home ?? '';
   const node = await ZhengwuNode.start({ home, passphrase, verifyThreads: 0, apiPort: 0,
-    logger: pino({ level: 'silent' }) });
+    p2pPort: 0, logger: pino({ level: 'silent' }) });
   return {
     node, url: node.apiUrl, home,
     async stop() {
