@@ -45,6 +45,11 @@ export interface ChainParams {
   readonly timeoutPrevoteMs: number;
   readonly timeoutPrecommitMs: number;
   readonly timeoutDeltaMs: number;
+  /**
+   * Pause after committing a height before starting the next (Tendermint's timeout_commit), so
+   * that a block gathers the transactions that arrived meanwhile instead of carrying one each.
+   */
+  readonly timeoutCommitMs: number;
   /** A block is made at least this often even when there is nothing to commit. */
   readonly emptyBlockIntervalMs: number;
 }
@@ -68,6 +73,7 @@ export const defaultParams: ChainParams = {
   timeoutPrevoteMs: 500,
   timeoutPrecommitMs: 500,
   timeoutDeltaMs: 250,
+  timeoutCommitMs: 100,
   emptyBlockIntervalMs: 10_000,
 };
 

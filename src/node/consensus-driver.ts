@@ -49,6 +49,8 @@ export interface DriverInit {
   readonly gossipIntervalMs: number;
   /** How long a block-sync request may go unanswered before another peer is asked. */
   readonly syncRequestTimeoutMs: number;
+  /** Pause after a commit before the next height starts (gathers transactions). */
+  readonly timeoutCommitMs: number;
 }
 
 export const defaultDriverInit: DriverInit = {
@@ -56,6 +58,7 @@ export const defaultDriverInit: DriverInit = {
   emptyBlockIntervalMs: 10_000,
   gossipIntervalMs: 1_000,
   syncRequestTimeoutMs: 5_000,
+  timeoutCommitMs: 100,
 };
 
 export interface DriverComponents {
@@ -122,6 +125,7 @@ export class ConsensusDriver {
   private stopped = false;
   private syncPending: { height: number; peer: string; since: number } | undefined;
   private heightStartedAt = 0;
+  private pausedUntil = 0;
   private readonly address: Uint8Array;
   private gossipTimer: unknown;
 
@@ -180,6 +184,9 @@ export class ConsensusDriver {
   /** A height starts when there is something to commit, a peer started it, or time is due. */
   maybeStartHeight(force = false): void {
     if (this.running || this.stopped) return;
+    // Right after a commit the node waits for transactions to gather, unless a peer has already
+    // started the next height (force), which it must not fall behind.
+    if (!force && this.c.clock.now() < this.pausedUntil) return;
     const tip = this.c.chain.tip;
     const due = this.init.emptyBlockIntervalMs > 0 &&
       this.c.clock.now() - (tip?.header.time ?? 0) >= this.init.emptyBlockIntervalMs;
@@ -350,7 +357,12 @@ export class ConsensusDriver {
     this.running = false;
     this.c.onCommitted(applied);
     this.c.broadcast({ type: 'status', height: this.c.chain.height });
-    this.maybeStartHeight();
+    this.pausedUntil = this.c.clock.now() + this.init.timeoutCommitMs;
+    const timer = this.c.clock.setTimer(() => {
+      this.timers.delete(timer);
+      this.maybeStartHeight();
+    }, this.init.timeoutCommitMs);
+    this.timers.add(timer);
   }
 
   private addEvidence(evidence: Evidence): void {

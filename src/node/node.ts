@@ -96,6 +96,7 @@ export class ZhengwuNode implements ApiBackend {
       emptyBlockIntervalMs: params.emptyBlockIntervalMs,
       gossipIntervalMs: 1_000,
       syncRequestTimeoutMs: 5_000,
+      timeoutCommitMs: params.timeoutCommitMs,
     }, {
       chain: this.chain, mempool: this.mempool, key, signer, clock: systemClock,
       verifyTxs: async (txs) => (await Promise.all(txs.map((tx) => pool.verify(tx))))
