@@ -75,8 +75,9 @@ export function upCommand(): Command {
   return new Command('up')
     .description('run every node of a network as its own process, in the foreground')
     .requiredOption('--dir <dir>', 'network folder made by zw init')
-    .action(run(async (flags: { dir: string }) => {
-      await runNetwork(readManifest(flags.dir));
+    .option('--json', 'print the network as JSON (node logs are JSON lines already)')
+    .action(run(async (flags: { dir: string; json?: boolean }) => {
+      await runNetwork(readManifest(flags.dir), flags.json === true);
     }));
 }
 
@@ -87,18 +88,22 @@ export function startCommand(): Command {
     .option('--agencies <n>', 'agencies when creating the network', '4')
     .addOption(new Option('--crypto <suite>', 'crypto suite when creating the network')
       .choices(['intl', 'gm']).default('intl'))
-    .action(run(async (flags: { dir: string; agencies: string; crypto: 'intl' | 'gm' }) => {
+    .option('--json', 'print the network as JSON (node logs are JSON lines already)')
+    .action(run(async (flags: { dir: string; agencies: string; crypto: 'intl' | 'gm';
+      json?: boolean }) => {
       if (!existsSync(join(resolve(flags.dir), networkFileName))) {
         const manifest = initNetwork({ dir: flags.dir, agencies: Number(flags.agencies),
           suite: flags.crypto });
-        process.stdout.write(`${describeNetwork(resolve(flags.dir), manifest)}\n`);
+        if (flags.json !== true) {
+          process.stdout.write(`${describeNetwork(resolve(flags.dir), manifest)}\n`);
+        }
       }
-      await runNetwork(readManifest(flags.dir));
+      await runNetwork(readManifest(flags.dir), flags.json === true);
     }));
 }
 
 /** Starts one child process per node, prefixes their logs, and stops them all on a signal. */
-async function runNetwork(manifest: NetworkManifest): Promise<void> {
+async function runNetwork(manifest: NetworkManifest, json: boolean): Promise<void> {
   const children = new Map<string, ChildProcess>();
   for (const node of manifest.nodes) {
     const child = spawn(process.execPath, [launcher, 'node', 'start', '--home', node.home],
@@ -111,11 +116,15 @@ async function runNetwork(manifest: NetworkManifest): Promise<void> {
       });
     }
   }
-  process.stdout.write(`Zhengwu network ${manifest.chainId} (${manifest.suite}) is starting:\n`);
-  for (const node of manifest.nodes) {
-    process.stdout.write(`  ${node.agencyName} (${node.name}): API ${node.api}\n`);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ starting: manifest })}\n`);
+  } else {
+    process.stdout.write(`Zhengwu network ${manifest.chainId} (${manifest.suite}) is starting:\n`);
+    for (const node of manifest.nodes) {
+      process.stdout.write(`  ${node.agencyName} (${node.name}): API ${node.api}\n`);
+    }
+    process.stdout.write('Press Ctrl+C to stop.\n');
   }
-  process.stdout.write('Press Ctrl+C to stop.\n');
   const stop = (): void => {
     for (const child of children.values()) child.kill('SIGTERM');
   };
@@ -142,6 +151,7 @@ export function nodeCommand(): Command {
     .option('--api-port <port>', 'override the API port of config.json')
     .option('--p2p-port <port>', 'override the peer port of config.json')
     .option('--verify-threads <n>', 'signature-check worker threads', '1')
+    .option('--json', 'logs are JSON lines (always); accepted for uniformity')
     .action(run(async (flags: { home: string; passphraseFile?: string; apiPort?: string;
       p2pPort?: string; verifyThreads: string }) => {
       const config = loadConfig(flags.home);
