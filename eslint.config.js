@@ -57,7 +57,8 @@ const layering = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'build/**', 'node_modules/**', 'web/dist/**', 'bench/peer/**'] },
+  { ignores: ['dist/**', 'build/**', 'node_modules/**', 'web/dist/**', 'bench/peer/**',
+    'native/**/build/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -70,6 +71,10 @@ export default tseslint.config(
       'max-len': ['error', { code: 100, ignoreUrls: true, ignoreStrings: true,
         ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }],
     },
+  },
+  {
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     files: ['src/consensus/**/*.ts', 'src/vm/**/*.ts'],

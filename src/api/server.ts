@@ -4,7 +4,10 @@
 // and served at /openapi.json.
 import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import swagger from '@fastify/swagger';
+import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import {
@@ -19,6 +22,8 @@ export interface ApiInit {
   readonly port: number;
   /** Logger options passed to fastify (pino); false silences request logs. */
   readonly logger: boolean | { level: string };
+  /** Folder of the built portal (web/dist), served at `/` when present. */
+  readonly portalRoot?: string;
 }
 
 const statusOfCode: Partial<Record<ErrorCodeType, number>> = {
@@ -66,6 +71,12 @@ export async function createApiServer(
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, ErrorCode.NOT_FOUND, `no route ${request.method} ${request.url}`));
   registerRoutes(app, backend);
+  if (init.portalRoot !== undefined && existsSync(join(init.portalRoot, 'index.html'))) {
+    // The portal is static files; it talks to this node through the same public API as any
+    // other client, so serving it adds no routes of its own.
+    await app.register(fastifyStatic, { root: init.portalRoot, prefix: '/', index: 'index.html',
+      wildcard: true, schemaHide: true });
+  }
   app.get('/v1/events', { websocket: true, schema: { hide: true } },
     (socket, request) => streamEvents(backend, socket, request.query as Record<string, string>));
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());

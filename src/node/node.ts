@@ -5,6 +5,7 @@
 // Chain.applyBlock, which makes it durable BEFORE clients or subscribers hear of it.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
@@ -128,6 +129,7 @@ export class ZhengwuNode implements ApiBackend {
     await node.network.start();
     node.api = await createApiServer(node, {
       host: config.api.host, port: init.apiPort ?? config.api.port, logger: false,
+      portalRoot: fileURLToPath(new URL('../../web/dist', import.meta.url)),
     });
     node.driver.start();
     log.info({ height: node.chain.height, api: node.apiUrl, p2p: node.network.port,

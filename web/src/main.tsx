@@ -1,0 +1,11 @@
+// Portal entry: mounts the app once i18n is ready.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import './i18n.js';
+import './styles.css';
+import { App } from './App.js';
+
+const root = document.getElementById('root');
+if (root !== null) {
+  createRoot(root).render(<StrictMode><App /></StrictMode>);
+}
