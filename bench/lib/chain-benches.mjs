@@ -1,0 +1,163 @@
+// Benchmarks on real node processes through the HTTP API: one validator and four validators
+// (committed tx/s, submit-to-commit latency p50/p99), block-sync catch-up of a late node, and the
+// resident memory of a node after many transactions.
+import { availableParallelism } from 'node:os';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { BenchNetwork, sleep } from './zhengwu.mjs';
+import { vmStatus } from './vm.mjs';
+
+const accountsTotal = 200;
+const concurrency = 64;
+
+function sizes(ctx) {
+  return ctx.quick ? { warmup: 200, txs: 600 } : { warmup: 2_000, txs: 20_000 };
+}
+
+/** Runs the notarization load `ctx.runs` times after a warm-up; adds tps, p50 and p99. */
+async function notaryFigures(ctx, net, prefix, targets) {
+  const { warmup, txs } = sizes(ctx);
+  const accounts = net.accounts(accountsTotal);
+  await net.load(await net.signNotarizations(accounts, warmup, 'warmup'), { concurrency, targets });
+  const runs = [];
+  for (let r = 0; r < ctx.runs; r++) {
+    const signed = await net.signNotarizations(accounts, txs, `run${r}`);
+    runs.push(await net.load(signed, { concurrency, targets }));
+    ctx.log(`${prefix}: ${Math.round(runs.at(-1).tps)} tx/s, p50 ${Math.round(runs.at(-1).p50Ms)}` +
+      ` ms, p99 ${Math.round(runs.at(-1).p99Ms)} ms`);
+  }
+  ctx.results.add(`${prefix}.tps`, runs.map((r) => r.tps), 'tx/s');
+  ctx.results.add(`${prefix}.p50Ms`, runs.map((r) => r.p50Ms), 'ms');
+  ctx.results.add(`${prefix}.p99Ms`, runs.map((r) => r.p99Ms), 'ms');
+}
+
+function missTransfers(ctx, prefixes) {
+  const reason = vmStatus().reason;
+  for (const prefix of prefixes) {
+    for (const figure of ['tps', 'p50Ms', 'p99Ms']) ctx.results.miss(`${prefix}.${figure}`, reason);
+  }
+}
+
+async function validatorsBench(ctx, agencies, label) {
+  const verifyThreads = agencies === 1 ? availableParallelism() : 1;
+  for (const suite of ['intl', 'gm']) {
+    const net = new BenchNetwork({ agencies, suite, verifyThreads });
+    try {
+      await net.start();
+      const prefix = `${label}${suite === 'gm' ? '.gm' : ''}`;
+      await notaryFigures(ctx, net, `${prefix}.notary`, net.nodes.map((_, i) => i));
+      missTransfers(ctx, [`${prefix}.transfer`]);
+    } finally {
+      await net.close();
+    }
+  }
+  const limits = { intl: 'limit.ed25519.verify.allCores', gm: 'limit.sm2.verify.allCores' };
+  for (const [suite, limit] of Object.entries(limits)) {
+    const prefix = `${label}${suite === 'gm' ? '.gm' : ''}.notary`;
+    ctx.results.ratio(`${prefix}.fractionOfLimit`, `${prefix}.tps`, limit,
+      `fraction of ${limit}`);
+  }
+  ctx.results.note(`${label}: ${agencies} node process(es) on 127.0.0.1, ${concurrency} concurrent ` +
+    `HTTP clients round-robin over the nodes, ${accountsTotal} sender accounts, ` +
+    `${sizes(ctx).txs} notarizations per run after ${sizes(ctx).warmup} warm-up, ` +
+    `--verify-threads ${verifyThreads}.`);
+}
+
+export const singleBench = (ctx) => validatorsBench(ctx, 1, 'single');
+export const fourBench = (ctx) => validatorsBench(ctx, 4, 'four');
+
+/**
+ * Block-sync catch-up: four agencies with the fourth stopped, a load committed by the other
+ * three, then the fourth started from an empty data folder; blocks and transactions replayed per
+ * second from its first answer to reaching the others' height. Repeated by wiping its folder.
+ */
+export async function syncBench(ctx) {
+  const net = new BenchNetwork({ agencies: 4, suite: 'intl' });
+  const late = 3;
+  try {
+    await net.start([0, 1, 2]);
+    const accounts = net.accounts(accountsTotal);
+    const total = ctx.quick ? 1_500 : 30_000;
+    await net.load(await net.signNotarizations(accounts, total, 'sync'),
+      { concurrency, targets: [0, 1, 2] });
+    const client = net.client(0);
+    const target = (await client.status()).height;
+    const txsAt = [0];
+    for (let h = 1; h <= target; h++) txsAt.push(txsAt[h - 1] + (await client.block(h)).txs.length);
+    const blocks = [];
+    const txs = [];
+    for (let r = 0; r <= ctx.runs; r++) {
+      rmSync(join(net.nodes[late].home, 'data'), { recursive: true, force: true });
+      const rate = await catchUp(net, late, target, txsAt);
+      await net.stopNode(late);
+      if (r === 0) continue;
+      blocks.push(rate.blocksPerSec);
+      txs.push(rate.txsPerSec);
+      ctx.log(`sync: ${Math.round(rate.blocksPerSec)} blocks/s, ${Math.round(rate.txsPerSec)} tx/s`);
+    }
+    ctx.results.add('sync.catchup.blocksPerSec', blocks, 'blocks/s');
+    ctx.results.add('sync.catchup.txPerSec', txs, 'tx/s');
+    ctx.results.note(`sync: the late node replays ${target} blocks holding ${txsAt[target]} ` +
+      'notarizations from three running validators; timed from its first API answer.');
+  } finally {
+    await net.close();
+  }
+}
+
+async function catchUp(net, index, target, txsAt) {
+  const spawned = net.start([index]).catch(() => undefined);
+  const client = net.client(index);
+  let first;
+  for (let i = 0; i < 12_000; i++) {
+    let height;
+    try {
+      height = (await client.status()).height;
+    } catch {
+      await sleep(20);
+      continue;
+    }
+    const now = performance.now();
+    first ??= { at: now, height };
+    if (height >= target) {
+      await spawned;
+      const seconds = (now - first.at) / 1000;
+      return { blocksPerSec: (target - first.height) / seconds,
+        txsPerSec: (txsAt[target] - txsAt[first.height]) / seconds };
+    }
+    await sleep(20);
+  }
+  throw new Error('late node did not catch up');
+}
+
+/** RSS of a validator after many notarizations, sent in chunks signed as the run goes. */
+export async function rssBench(ctx) {
+  const total = ctx.quick ? 5_000 : 1_000_000;
+  const chunk = ctx.quick ? 2_500 : 20_000;
+  const net = new BenchNetwork({ agencies: 1, suite: 'intl', verifyThreads: 1 });
+  const exponent = `${total / 10 ** Math.floor(Math.log10(total))}e${Math.floor(Math.log10(total))}`;
+  try {
+    await net.start();
+    const accounts = net.accounts(accountsTotal);
+    const startRss = net.rssMb(0);
+    const tps = [];
+    for (let sent = 0; sent < total; sent += chunk) {
+      const signed = await net.signNotarizations(accounts, chunk, `rss${sent}`);
+      tps.push((await net.load(signed, { concurrency })).tps);
+      if (sent % 100_000 === 0) ctx.log(`rss: ${sent + chunk} sent, ${Math.round(net.rssMb(0))} MB`);
+    }
+    const samples = [];
+    for (let i = 0; i < 5; i++) {
+      await sleep(500);
+      samples.push(net.rssMb(0));
+    }
+    ctx.results.add(`node.rss.mb.after${exponent}tx`, samples, 'MB');
+    ctx.results.add(`node.rss.mb.atStart`, [startRss], 'MB');
+    ctx.results.add(`node.longRun.notary.tps.${exponent}tx`, tps, 'tx/s (per chunk)');
+    if (total !== 1_000_000) {
+      ctx.results.miss('node.rss.mb.after1e6tx',
+        `quick mode measures after ${total} transactions (node.rss.mb.after${exponent}tx)`);
+    }
+  } finally {
+    await net.close();
+  }
+}

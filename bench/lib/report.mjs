@@ -1,0 +1,166 @@
+// Results of one benchmark run: figures (median, min, max of several runs), figures that could
+// not be measured (with the reason, never a stand-in value), notes, CPU profiles, the targets of
+// issue 8 judged MET or MISSED, and the machine and its load. Written as latest.json and latest.md.
+import { cpus, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
+
+export class Results {
+  constructor(mode) {
+    this.mode = mode;
+    this.figures = {};
+    this.missing = [];
+    this.notes = [];
+    this.profiles = [];
+    this.startedAt = new Date().toISOString();
+    this.loadBefore = loadavg();
+  }
+
+  /** A figure from the samples of several runs (after the warm-up). */
+  add(name, samples, unit) {
+    if (samples.length === 0 || samples.some((s) => !Number.isFinite(s))) {
+      throw new Error(`figure ${name} has no valid samples`);
+    }
+    const sorted = [...samples].sort((a, b) => a - b);
+    const middle = sorted.length >> 1;
+    const median = sorted.length % 2 === 1 ? sorted[middle]
+      : (sorted[middle - 1] + sorted[middle]) / 2;
+    this.figures[name] = { median: round(median), min: round(sorted[0]),
+      max: round(sorted[sorted.length - 1]), unit };
+    this.missing = this.missing.filter((m) => m.name !== name);
+  }
+
+  /** A ratio of two figures: median over median, min over max, max over min. */
+  ratio(name, numerator, denominator, unit) {
+    const a = this.figures[numerator];
+    const b = this.figures[denominator];
+    if (a === undefined || b === undefined) {
+      this.miss(name, `needs ${a === undefined ? numerator : denominator}`);
+      return;
+    }
+    this.figures[name] = { median: round(a.median / b.median), min: round(a.min / b.max),
+      max: round(a.max / b.min), unit };
+  }
+
+  miss(name, reason) {
+    if (this.figures[name] !== undefined) return;
+    this.missing = this.missing.filter((m) => m.name !== name);
+    this.missing.push({ name, reason });
+  }
+
+  note(text) {
+    this.notes.push(text);
+  }
+
+  toJson(targets) {
+    return {
+      machine: machine(),
+      mode: this.mode,
+      startedAt: this.startedAt,
+      finishedAt: new Date().toISOString(),
+      load: { before: this.loadBefore.map(round), after: loadavg().map(round) },
+      figures: this.figures,
+      missing: this.missing,
+      targets,
+      notes: this.notes,
+      profiles: this.profiles,
+    };
+  }
+}
+
+export function machine() {
+  return { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(),
+    node: process.version };
+}
+
+function round(value) {
+  if (Math.abs(value) >= 100) return Math.round(value);
+  return Number(value.toPrecision(4));
+}
+
+/**
+ * Zhengwu's targets from issue 8. While a real figure is absent, a proxy figure is judged and
+ * named as such in the detail.
+ */
+export function judgeTargets(figures) {
+  const pick = (...names) => names.find((n) => figures[n] !== undefined);
+  const targets = [];
+  const judge = (target, names, check) => {
+    if (names.some((n) => n === undefined)) {
+      targets.push({ target, status: 'NOT MEASURED', detail: 'inputs missing' });
+      return;
+    }
+    const [met, detail] = check(...names.map((n) => figures[n].median));
+    targets.push({ target, status: met ? 'MET' : 'MISSED', detail, figures: names });
+  };
+  const single = pick('single.transfer.tps', 'single.notary.tps');
+  judge('one validator >= 60% of all-core Ed25519 verify rate',
+    [single, 'limit.ed25519.verify.allCores'].map((n) => pick(n)),
+    (tps, limit) => [tps >= 0.6 * limit, `${fmt(tps)} tx/s = ${pct(tps / limit)} of ${fmt(limit)}` +
+      proxy(single)]);
+  judge('one validator >= 3x Hardhat (same run)',
+    [single, 'peer.hardhat.transfer.tps'].map((n) => pick(n)),
+    (tps, hardhat) => [tps >= 3 * hardhat,
+      `${fmt(tps)} / ${fmt(hardhat)} = ${(tps / hardhat).toFixed(2)}x` + proxy(single)]);
+  const gm = pick('single.gm.transfer.tps', 'single.gm.notary.tps');
+  judge('gm chain >= 50% of all-core SM2 verify rate',
+    [gm, 'limit.sm2.verify.allCores'].map((n) => pick(n)),
+    (tps, limit) => [tps >= 0.5 * limit, `${fmt(tps)} tx/s = ${pct(tps / limit)} of ${fmt(limit)}` +
+      proxy(gm)]);
+  const four = pick('four.transfer.tps', 'four.notary.tps');
+  const fourP99 = four === undefined ? undefined : four.replace(/tps$/, 'p99Ms');
+  judge('four validators >= 2,500 tx/s with p99 < 2 s', [four, fourP99].map((n) => pick(n)),
+    (tps, p99) => [tps >= 2500 && p99 < 2000, `${fmt(tps)} tx/s, p99 ${fmt(p99)} ms` + proxy(four)]);
+  const low = pick('scale.transfer.tps.keys1e4', 'scale.state.transfer.tps.keys1e4');
+  const high = pick('scale.transfer.tps.keys1e7', 'scale.state.transfer.tps.keys1e7');
+  judge('throughput at 10^7 keys within 30% of 10^4', [low, high].map((n) => pick(n)),
+    (a, b) => [b >= 0.7 * a, `${fmt(b)} vs ${fmt(a)} tx/s = ${pct(b / a)}` + proxy(low)]);
+  return targets;
+}
+
+function proxy(name) {
+  if (name.includes('notary')) return ' (notarization workload: transfer figures need the VM)';
+  if (name.startsWith('scale.state')) return ' (state-layer transfer workload: real transfers need the VM)';
+  return '';
+}
+
+const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : String(n));
+const pct = (x) => `${(x * 100).toFixed(0)}%`;
+
+export function table(json) {
+  const rows = Object.entries(json.figures).map(([name, f]) =>
+    [name, fmt(f.median), fmt(f.min), fmt(f.max), f.unit]);
+  const header = ['figure', 'median', 'min', 'max', 'unit'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r) => r.map((c, i) => (i === 0 || i === 4 ? String(c).padEnd(widths[i])
+    : String(c).padStart(widths[i]))).join('  ');
+  const out = [line(header), ...rows.map(line), ''];
+  for (const t of json.targets) out.push(`${t.status.padEnd(12)} ${t.target}: ${t.detail}`);
+  for (const m of json.missing) out.push(`missing      ${m.name}: ${m.reason}`);
+  return out.join('\n');
+}
+
+export function markdown(json) {
+  const out = ['# Zhengwu benchmark results', '',
+    `Machine: ${json.machine.cpu}, ${json.machine.cores} cores, Node ${json.machine.node}. ` +
+    `Mode: ${json.mode}. Run ${json.startedAt} to ${json.finishedAt}.`,
+    `Load average (1, 5, 15 min) before: ${json.load.before.join(', ')}; after: ` +
+    `${json.load.after.join(', ')} — the machine is shared, so a load above the core count ` +
+    'means other work competed with the benchmark.', '',
+    'Each figure is the median of several runs after a warm-up, with min and max. ' +
+    'Regenerate with `npm run bench` (full) or `npm run bench -- --quick`.', '',
+    '## Targets (reported, never asserted)', '', '| target | status | detail |', '|---|---|---|',
+    ...json.targets.map((t) => `| ${t.target} | **${t.status}** | ${t.detail} |`), '',
+    '## Figures', '', '| figure | median | min | max | unit |', '|---|---:|---:|---:|---|',
+    ...Object.entries(json.figures).map(([name, f]) =>
+      `| \`${name}\` | ${fmt(f.median)} | ${fmt(f.min)} | ${fmt(f.max)} | ${f.unit} |`), ''];
+  if (json.missing.length > 0) {
+    out.push('## Not measured', '', ...json.missing.map((m) => `- \`${m.name}\`: ${m.reason}`), '');
+  }
+  for (const p of json.profiles) {
+    out.push(`## Profile: ${p.title}`, '', p.summary, '', '| self % | self ms | function | where |',
+      '|---:|---:|---|---|', ...p.top.map((f) =>
+        `| ${f.percent.toFixed(1)} | ${Math.round(f.selfMs)} | \`${f.name}\` | ${f.where} |`), '');
+  }
+  if (json.notes.length > 0) out.push('## Notes', '', ...json.notes.map((n) => `- ${n}`), '');
+  return out.join('\n');
+}

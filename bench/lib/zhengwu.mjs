@@ -1,0 +1,195 @@
+// Real Zhengwu networks for the benchmarks: a fresh network in a temporary folder, one node
+// process per agency (127.0.0.1 only), and the notarization load of bench/notary-load.mjs —
+// transactions signed before the clock starts, submitted by many concurrent HTTP clients over
+// keep-alive sockets, commit times read from a node's WebSocket stream of transaction results.
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initNetwork } from '../../dist/node/index.js';
+import { Account, ZhengwuClient, getSuite } from '../../dist/sdk/index.js';
+
+const zwBin = join(import.meta.dirname, '../../bin/zw.js');
+const nodeStartTimeoutMs = 30_000;
+const commitTimeoutMs = 120_000;
+let portBlock = 0;
+
+/** API ports are basePort+1.., peer ports basePort+101..; each network gets its own block. */
+function nextBasePort() {
+  portBlock += 1;
+  return 21_000 + ((process.pid % 20) * 1_000) + portBlock * 200;
+}
+
+export class BenchNetwork {
+  /**
+   * @param {{ agencies: number, suite: 'intl'|'gm', verifyThreads?: number,
+   *   nodeArgs?: (index: number) => string[] }} options
+   */
+  constructor(options) {
+    this.options = options;
+    this.dir = mkdtempSync(join(tmpdir(), 'zw-bench-'));
+    this.manifest = initNetwork({ dir: this.dir, agencies: options.agencies, suite: options.suite,
+      basePort: nextBasePort() });
+    this.suite = getSuite(options.suite);
+    this.children = new Map();
+  }
+
+  get nodes() {
+    return this.manifest.nodes;
+  }
+
+  client(index = 0) {
+    return new ZhengwuClient({ url: this.nodes[index].api });
+  }
+
+  /** Starts node processes by index; resolves when each sees every other running node. */
+  async start(indexes = this.nodes.map((_, i) => i)) {
+    for (const index of indexes) {
+      const args = [...(this.options.nodeArgs?.(index) ?? []), zwBin, 'node', 'start',
+        '--home', this.nodes[index].home,
+        '--verify-threads', String(this.options.verifyThreads ?? 1)];
+      this.children.set(index, spawn(process.execPath, args, { stdio: 'ignore' }));
+    }
+    const running = this.children.size;
+    for (const index of indexes) await this.waitForPeers(index, running - 1);
+  }
+
+  async waitForPeers(index, peers) {
+    const client = this.client(index);
+    const deadline = Date.now() + nodeStartTimeoutMs;
+    for (;;) {
+      try {
+        if ((await client.status()).peers.length >= peers) return;
+      } catch { /* not up yet */ }
+      if (Date.now() > deadline) throw new Error(`node ${index} did not start`);
+      await sleep(100);
+    }
+  }
+
+  pid(index) {
+    return this.children.get(index)?.pid;
+  }
+
+  /** Resident set size of a node process in MB, from /proc. */
+  rssMb(index) {
+    const status = readFileSync(`/proc/${this.pid(index)}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    return kb / 1024;
+  }
+
+  async stopNode(index) {
+    const child = this.children.get(index);
+    if (child === undefined) return;
+    this.children.delete(index);
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  async close() {
+    await Promise.all([...this.children.keys()].map((index) => this.stopNode(index)));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Accounts for the load, each with its own key; nonces are tracked locally by the SDK. */
+  accounts(count) {
+    const client = this.client(0);
+    return Array.from({ length: count },
+      () => new Account(this.suite, this.suite.generateKeyPair(), client));
+  }
+
+  /** Signs `count` notarizations round-robin over `accounts`. */
+  async signNotarizations(accounts, count, tag) {
+    const txs = [];
+    for (let i = 0; i < count; i++) {
+      const hash = this.suite.hash(Buffer.from(`doc-${tag}-${i}`));
+      txs.push(await accounts[i % accounts.length].build('notary', 'put', { hash, meta: {} },
+        { validForBlocks: 5_000 }));
+    }
+    return txs;
+  }
+
+  /**
+   * Submits signed transactions with `concurrency` clients round-robin over `targets` (node
+   * indexes) and waits until all are committed. Returns tps and submit-to-commit latency.
+   */
+  async load(txs, { concurrency = 64, targets = [0], watch = 0 } = {}) {
+    const hashes = txs.map((bytes) => Buffer.from(this.suite.hash(bytes)).toString('hex'));
+    const sentAt = new Map();
+    const latencies = [];
+    let failures = 0;
+    let allCommitted;
+    const committed = new Promise((resolve) => { allCommitted = resolve; });
+    const closeStream = await this.client(watch).subscribe((message) => {
+      const sent = sentAt.get(message.hash);
+      if (sent === undefined) return;
+      sentAt.delete(message.hash);
+      if (message.status !== 'ok') failures += 1;
+      latencies.push(performance.now() - sent);
+      if (latencies.length === txs.length) allCommitted();
+    }, { types: ['tx'] });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+    const urls = targets.map((index) => new URL(this.nodes[index].api));
+    let turn = 0;
+    let next = 0;
+    const started = performance.now();
+    try {
+      await Promise.all(Array.from({ length: concurrency }, async () => {
+        while (next < txs.length) {
+          const index = next++;
+          sentAt.set(hashes[index], performance.now());
+          await postTx(agent, urls[turn++ % urls.length], txs[index]);
+        }
+      }));
+      await withTimeout(committed, commitTimeoutMs, 'transactions were not all committed');
+    } finally {
+      closeStream();
+      agent.destroy();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (failures > 0) throw new Error(`${failures} transactions failed`);
+    latencies.sort((a, b) => a - b);
+    return { txs: txs.length, seconds, tps: txs.length / seconds,
+      p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+  }
+}
+
+function postTx(agent, url, bytes) {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ tx: Buffer.from(bytes).toString('base64') });
+    const request = http.request({ host: url.hostname, port: url.port, path: '/v1/txs',
+      method: 'POST', agent, headers: { 'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body) } }, (response) => {
+      let text = '';
+      response.on('data', (chunk) => { text += chunk; });
+      response.on('end', () => (response.statusCode === 202 ? resolve()
+        : reject(new Error(`submit answered ${response.statusCode}: ${text}`))));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+export function percentile(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export async function withTimeout(promise, ms, message) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,100 @@
+// The benchmark harness (issue 8): runs every benchmark, prints a table, and writes
+// bench/results/latest.json and latest.md.
+//   npm run bench                      every benchmark, full sizes (tens of minutes on 2 cores)
+//   npm run bench -- --quick           each for a few seconds
+//   npm run bench -- --only limit,peer one or more by name (see `benchmarks` below)
+//   --runs N                           measured runs per figure (default 3), after a warm-up
+//   --out DIR                          where to write latest.json/latest.md (default bench/results)
+// Every load goes to 127.0.0.1, is bounded in count and time, and stops by itself. A figure that
+// cannot be measured yet is absent from `figures` and listed under `missing` with the reason.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fourBench, rssBench, singleBench, syncBench } from './lib/chain-benches.mjs';
+import { limitBench } from './lib/limit.mjs';
+import { peerBench } from './lib/peer.mjs';
+import { profileBench } from './lib/profile.mjs';
+import { Results, judgeTargets, markdown, table } from './lib/report.mjs';
+import { scaleBench } from './lib/scale.mjs';
+import { vmBench } from './lib/vm.mjs';
+
+/** In run order. `quick: false` ones run in quick mode only when named with --only. */
+const benchmarks = [
+  { name: 'limit', run: limitBench, quick: true },
+  { name: 'peer', run: peerBench, quick: true },
+  { name: 'single', run: singleBench, quick: true },
+  { name: 'four', run: fourBench, quick: true },
+  { name: 'vm', run: vmBench, quick: true },
+  { name: 'scale', run: scaleBench, quick: true },
+  { name: 'sync', run: syncBench, quick: true },
+  { name: 'rss', run: rssBench, quick: true },
+  { name: 'profile', run: profileBench, quick: false },
+];
+
+const { values } = parseArgs({ options: {
+  quick: { type: 'boolean', default: false },
+  only: { type: 'string' },
+  runs: { type: 'string', default: '3' },
+  out: { type: 'string', default: join(import.meta.dirname, 'results') },
+} });
+
+const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+for (const name of only ?? []) {
+  if (!benchmarks.some((b) => b.name === name)) {
+    console.error(`unknown benchmark ${name}; one of ${benchmarks.map((b) => b.name).join(', ')}`);
+    process.exit(2);
+  }
+}
+const selected = benchmarks.filter((b) => (only === undefined ? values.quick ? b.quick : true
+  : only.includes(b.name)));
+const results = new Results(values.quick ? 'quick' : 'full');
+const ctx = { quick: values.quick, runs: Math.max(1, Number(values.runs)), results,
+  log: (text) => console.error(`[bench] ${text}`) };
+
+for (const benchmark of selected) {
+  const started = performance.now();
+  ctx.log(`${benchmark.name}: start`);
+  try {
+    await benchmark.run(ctx);
+  } catch (error) {
+    results.note(`${benchmark.name} failed: ${error.message}`);
+    ctx.log(`${benchmark.name}: FAILED ${error.stack}`);
+    process.exitCode = 1;
+  }
+  ctx.log(`${benchmark.name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+// Ratios across benchmarks, from figures of this same run only.
+const ran = (name) => selected.some((b) => b.name === name);
+if (ran('peer') && ran('single')) {
+  results.ratio('ratio.single.notary.vsHardhatTransfer', 'single.notary.tps',
+    'peer.hardhat.transfer.tps', 'Zhengwu notarizations/s ÷ Hardhat transfers/s');
+  results.ratio('ratio.single.notary.vsGanacheTransfer', 'single.notary.tps',
+    'peer.ganache.transfer.tps', 'Zhengwu notarizations/s ÷ ganache transfers/s');
+  for (const peer of ['Hardhat', 'Ganache']) {
+    results.miss(`ratio.single.transfer.vs${peer}`, 'needs single.transfer.tps (contract VM)');
+  }
+}
+if (ran('single')) {
+  for (const name of ['single.transfer.tps', 'single.transfer.p99Ms', 'single.gm.transfer.tps']) {
+    if (results.figures[name] === undefined && !results.missing.some((m) => m.name === name)) {
+      results.miss(name, 'not measured in this run');
+    }
+  }
+}
+if (ran('scale')) {
+  for (const level of ctx.quick ? [4, 7] : [4, 7]) {
+    results.miss(`scale.transfer.tps.keys1e${level}`, 'real token transfers need the contract ' +
+      'VM; the state-layer transfer workload is scale.state.transfer.tps.*');
+  }
+}
+
+const json = results.toJson(judgeTargets(results.figures));
+mkdirSync(values.out, { recursive: true });
+for (const [file, text] of [['latest.json', `${JSON.stringify(json, null, 2)}\n`],
+  ['latest.md', markdown(json)]]) {
+  writeFileSync(join(values.out, `${file}.tmp`), text);
+  renameSync(join(values.out, `${file}.tmp`), join(values.out, file));
+}
+console.log(table(json));
+console.log(`\nwrote ${join(values.out, 'latest.json')} and latest.md`);
