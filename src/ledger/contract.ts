@@ -19,6 +19,10 @@ export interface CallContext {
   readonly txHash: Hash;
   readonly sender: Address;
   readonly senderKey: PublicKey;
+  /** The sender's agency, or null for a non-member calling a public contract. */
+  readonly senderAgency: string | null;
+  /** The sender's roles in its agency (admin, operator, staff, auditor, ...). */
+  readonly senderRoles: readonly string[];
   readonly state: ContractState;
   emit(name: string, data: CborValue): void;
   /** Charges gas; throws OUT_OF_GAS past the transaction's limit. */

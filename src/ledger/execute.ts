@@ -41,7 +41,25 @@ export interface BlockContext {
   readonly time: number;
 }
 
+/** Who a sender is, as the identity system contract records it. */
+export interface SenderIdentity {
+  readonly agency: string | null;
+  readonly roles: readonly string[];
+}
+
+/**
+ * Resolves a sender for a call to `contract` at `height`, or refuses it with a ZwError
+ * (UNAUTHORIZED). The node builds it from the identity contract; the ledger stays generic.
+ */
+export type IdentifySender = (
+  state: StateReader, sender: Uint8Array, contract: string, height: number,
+) => SenderIdentity | ZwError;
+
+const nobody: SenderIdentity = { agency: null, roles: [] };
+
 export interface ExecutionEnvironment {
+  /** Absent: every sender is accepted with no agency and no roles (tests, tools). */
+  readonly identify?: IdentifySender;
   readonly suite: CryptoSuite;
   readonly contracts: ContractRegistry;
   readonly state: StateReader;
@@ -85,9 +103,12 @@ class WriteSet {
 
 export function executeBlock(
   env: ExecutionEnvironment, block: BlockContext, txs: readonly Uint8Array[],
-  evidence: readonly Evidence[] = [],
+  evidence: readonly Evidence[] = [], initialWrites: readonly StateUpdate[] = [],
 ): BlockResult {
   const blockWrites = new WriteSet(env.state);
+  // Genesis state (e.g. each agency's first administrator) is written at the start of block 1,
+  // before its transactions, so that header 2 signs it like any other result.
+  for (const update of initialWrites) blockWrites.put(update.key, update.value);
   const recorded = recordEvidence(env.suite, block, blockWrites, evidence);
   const receipts = txs.map((bytes) => executeTx(env, block, blockWrites, bytes));
   const updates = [...blockWrites.writes.entries()]
@@ -140,7 +161,7 @@ function executeTx(
   }
   const { tx, hash } = envelope;
   const precheck = admissible(env, block, blockWrites, tx, hash);
-  if (precheck !== undefined) return failedReceipt(hash, precheck, 0);
+  if (precheck instanceof ZwError) return failedReceipt(hash, precheck, 0);
   // From here the transaction is valid for this block: its nonce is consumed and gas charged
   // whether or not the call succeeds, so a failing call cannot be replayed for free.
   const nonceKey = stateTreeKey(env.suite.hash, accountContract, env.suite.address(tx.sender));
@@ -150,7 +171,7 @@ function executeTx(
   const events: ContractEvent[] = [];
   try {
     meter.charge(gasCosts.txBase + gasCosts.txByte * bytes.length);
-    const result = runMethod(env, block, tx, hash, txWrites, events, meter);
+    const result = runMethod(env, block, tx, hash, txWrites, events, meter, precheck);
     txWrites.mergeInto(blockWrites);
     return { txHash: hash, status: 'ok', error: '', gasUsed: meter.used, events, result };
   } catch (error) {
@@ -159,10 +180,13 @@ function executeTx(
   }
 }
 
-/** Checks a transaction may execute in this block; returns the error instead of throwing. */
+/**
+ * Checks a transaction may execute in this block and says who sent it; returns the error instead
+ * of throwing. A refused transaction changes nothing, not even its sender's nonce.
+ */
 function admissible(
   env: ExecutionEnvironment, block: BlockContext, writes: WriteSet, tx: SignedTx, hash: Hash,
-): ZwError | undefined {
+): ZwError | SenderIdentity {
   if (tx.chainId !== block.chainId) {
     return new ZwError(ErrorCode.WRONG_CHAIN, `transaction is for chain ${tx.chainId}`);
   }
@@ -181,7 +205,7 @@ function admissible(
     return new ZwError(tx.nonce < expected ? ErrorCode.NONCE_TOO_LOW : ErrorCode.NONCE_TOO_HIGH,
       `nonce ${tx.nonce} but the account expects ${expected}`);
   }
-  return undefined;
+  return env.identify?.(writes, env.suite.address(tx.sender), tx.contract, block.height) ?? nobody;
 }
 
 export function accountNonce(suite: CryptoSuite, state: StateReader, address: Uint8Array): number {
@@ -208,7 +232,7 @@ class GasMeter {
 
 function runMethod(
   env: ExecutionEnvironment, block: BlockContext, tx: SignedTx, hash: Hash,
-  writes: WriteSet, events: ContractEvent[], meter: GasMeter,
+  writes: WriteSet, events: ContractEvent[], meter: GasMeter, who: SenderIdentity,
 ): CborValue {
   const contract = env.contracts.get(tx.contract);
   if (contract === undefined || tx.contract === accountContract) {
@@ -222,6 +246,7 @@ function runMethod(
   const ctx: CallContext = {
     chainId: block.chainId, height: block.height, time: block.time, txHash: hash,
     sender: env.suite.address(tx.sender), senderKey: tx.sender,
+    senderAgency: who.agency, senderRoles: who.roles,
     state: meteredState(env.suite, tx.contract, writes, meter),
     emit(name, data) {
       const size = encode(data).length;

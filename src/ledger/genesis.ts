@@ -19,6 +19,11 @@ export interface GenesisAgency {
    * member agency's CA, naming that agency.
    */
   readonly caCert: string;
+  /**
+   * Hex public key of the agency's first administrator, registered as an `admin` member at
+   * genesis; from there the agency manages its own members on chain.
+   */
+  readonly adminKey: string;
 }
 
 /** A node that may connect to the network (validators and full nodes alike). */
@@ -52,6 +57,11 @@ export interface ChainParams {
   readonly timeoutCommitMs: number;
   /** A block is made at least this often even when there is nothing to commit. */
   readonly emptyBlockIntervalMs: number;
+  /**
+   * Contracts that accept transactions from senders who are not members of any agency (e.g. a
+   * public notarization service). Every other contract requires an active member.
+   */
+  readonly publicContracts: readonly string[];
 }
 
 export interface Genesis {
@@ -75,6 +85,7 @@ export const defaultParams: ChainParams = {
   timeoutDeltaMs: 250,
   timeoutCommitMs: 100,
   emptyBlockIntervalMs: 10_000,
+  publicContracts: ['notary'],
 };
 
 export interface LoadedGenesis {
@@ -110,6 +121,10 @@ export function checkGenesis(genesis: Genesis): LoadedGenesis {
   for (const agency of genesis.agencies) {
     if (typeof agency.caCert !== 'string' || !agency.caCert.includes('BEGIN CERTIFICATE')) {
       throw invalid(`agency ${agency.id} has no CA certificate`);
+    }
+    if (typeof agency.adminKey !== 'string' ||
+        fromHex(agency.adminKey, 'agency admin key').length !== suite.publicKeyBytes) {
+      throw invalid(`agency ${agency.id} has no valid admin key`);
     }
   }
   for (const node of genesis.nodes ?? []) {

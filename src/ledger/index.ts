@@ -16,7 +16,8 @@ export type {
 export { stateTreeKey, accountContract } from './state-keys.js';
 export { executeBlock, accountNonce, gasCosts, evidenceContract } from './execute.js';
 export type {
-  StateReader, StateUpdate, BlockContext, ExecutionEnvironment, BlockResult,
+  StateReader, StateUpdate, BlockContext, ExecutionEnvironment, BlockResult, SenderIdentity,
+  IdentifySender,
 } from './execute.js';
 export { Mempool } from './mempool.js';
 export type { MempoolInit, MempoolComponents } from './mempool.js';

@@ -13,7 +13,8 @@ import {
   receiptsRoot, runQuery, stateTreeKey, txRoot, zeroHash,
 } from '../ledger/index.js';
 import type {
-  Block, BlockExpectations, BlockHeader, Evidence, LoadedGenesis, Receipt, StateReader,
+  Block, BlockExpectations, BlockHeader, Evidence, IdentifySender, LoadedGenesis, Receipt,
+  StateReader, StateUpdate,
 } from '../ledger/index.js';
 import { StateTree, encodeProof } from '../state/index.js';
 import type { ChainStore } from '../storage/index.js';
@@ -33,18 +34,41 @@ export interface AppliedBlock {
   readonly receipts: readonly Receipt[];
 }
 
+/** A validator set taking effect at a height, as governance schedules it. */
+export interface ScheduledValidators {
+  readonly effectiveHeight: number;
+  readonly validators: ValidatorSet['validators'];
+}
+
+/** What the chain takes from the system contracts, kept as functions so the chain stays generic. */
+export interface ChainHooks {
+  /** Resolves or refuses each transaction's sender. */
+  readonly identify?: IdentifySender;
+  /** State written at the start of block 1 (e.g. each agency's first administrator). */
+  readonly genesisWrites?: readonly StateUpdate[];
+  /** Validator-set changes recorded in state, each a full set and the height it applies from. */
+  readonly validatorSchedule?: (state: StateReader) => readonly ScheduledValidators[];
+}
+
 export class Chain {
+  private schedule: readonly ScheduledValidators[] = [];
   private tipValue: Tip | undefined;
   readonly tree: StateTree;
   readonly latestState: StateReader;
   readonly contracts = systemContracts();
-  readonly validatorsHash: Hash;
 
-  constructor(readonly genesis: LoadedGenesis, readonly store: ChainStore) {
+  constructor(
+    readonly genesis: LoadedGenesis, readonly store: ChainStore,
+    private readonly hooks: ChainHooks = {},
+  ) {
     this.tree = new StateTree(genesis.suite.hash, store);
     this.latestState = { get: (treeKey) => store.latestValue(treeKey) };
-    this.validatorsHash = asHash(validatorSetHash(genesis.suite.hash, genesis.validatorSet));
     this.tipValue = this.loadTip();
+    this.refreshSchedule();
+  }
+
+  private refreshSchedule(): void {
+    this.schedule = this.hooks.validatorSchedule?.(this.latestState) ?? [];
   }
 
   get tip(): Tip | undefined {
@@ -60,9 +84,16 @@ export class Chain {
     return Math.max(0, this.height - 1);
   }
 
-  /** Validators at a height. The set is fixed at genesis until governance can change it. */
-  validatorsAt(_height: number): ValidatorSet {
-    return this.genesis.validatorSet;
+  /**
+   * Validators at a height: the genesis set, or the latest governance change whose effective
+   * height has been reached. The schedule is append-only, so past heights keep their sets.
+   */
+  validatorsAt(height: number): ValidatorSet {
+    let set: ValidatorSet = this.genesis.validatorSet;
+    for (const entry of this.schedule) {
+      if (entry.effectiveHeight <= height) set = { validators: entry.validators };
+    }
+    return set;
   }
 
   private loadTip(): Tip | undefined {
@@ -119,7 +150,7 @@ export class Chain {
       lastReceiptsRoot: asHash(expected.lastReceiptsRoot),
       lastCommitHash: commitHash(hashFunction, previous?.commit ?? null),
       evidenceHash: evidenceHash(hashFunction, evidence),
-      validatorsHash: this.validatorsHash,
+      validatorsHash: asHash(validatorSetHash(hashFunction, expected.validatorSet)),
     };
     const block: Block = { header, txs, lastCommit: previous?.commit ?? null, evidence };
     return { block, hash: blockHash(hashFunction, header) };
@@ -140,9 +171,10 @@ export class Chain {
     }
     const result = executeBlock(
       { suite, contracts: this.contracts, state: this.latestState,
+        ...(this.hooks.identify === undefined ? {} : { identify: this.hooks.identify }),
         txGasMax: this.genesis.genesis.params.txGasMax, verified: { has: verified } },
       { chainId: header.chainId, height: header.height, time: header.time },
-      block.txs, block.evidence);
+      block.txs, block.evidence, header.height === 1 ? this.hooks.genesisWrites ?? [] : []);
     const tree = this.tree.applyUpdates(this.height, header.height, result.updates);
     this.store.commitBlock({
       block: { height: header.height, hash, block: encodeBlock(block),
@@ -158,6 +190,7 @@ export class Chain {
       meta,
     });
     this.tipValue = { header, hash, commit, txCount: block.txs.length };
+    this.refreshSchedule();
     return { block, hash, receipts: result.receipts };
   }
 

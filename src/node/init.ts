@@ -37,6 +37,8 @@ export interface NetworkNode {
   readonly agency: string;
   readonly agencyName: string;
   readonly home: string;
+  /** The agency administrator's encrypted keystore (passphrase file beside it on dev networks). */
+  readonly adminKeystore: string;
   readonly api: string;
   readonly p2p: string;
   readonly address: string;
@@ -93,11 +95,13 @@ export function initNetwork(options: InitOptions): NetworkManifest {
   const agencies = Array.from({ length: options.agencies }, (_, i) => agencyAt(i));
   const keys = agencies.map(() => suite.generateKeyPair());
   const cas = agencies.map((agency) => createAgencyCa(agency.id, agency.name));
+  const admins = agencies.map(() => suite.generateKeyPair());
   const genesis: Genesis = {
     chainId,
     suite: options.suite,
     genesisTime: options.genesisTime ?? Date.now(),
-    agencies: agencies.map(({ id, name }, i) => ({ id, name, caCert: cas[i]?.certPem ?? '' })),
+    agencies: agencies.map(({ id, name }, i) => ({ id, name, caCert: cas[i]?.certPem ?? '',
+      adminKey: toHex(admins[i]?.publicKey ?? new Uint8Array()) })),
     nodes: agencies.map((agency, i) => ({ agency: agency.id, name: agency.slug,
       publicKey: toHex(keys[i]?.publicKey ?? new Uint8Array()) })),
     validators: keys.slice(0, validatorCount).map((key, i) => ({
@@ -107,6 +111,7 @@ export function initNetwork(options: InitOptions): NetworkManifest {
   };
   checkGenesis(genesis);
   mkdirSync(join(dir, 'ca'), { recursive: true, mode: 0o700 });
+  mkdirSync(join(dir, 'admins'), { recursive: true, mode: 0o700 });
   const genesisText = `${JSON.stringify(genesis, null, 2)}\n`;
   writeFileSync(join(dir, 'genesis.json'), genesisText);
   const nodes = agencies.map((agency, i) => {
@@ -118,6 +123,17 @@ export function initNetwork(options: InitOptions): NetworkManifest {
     // The agency CA's key stays outside every node home, as an agency keeps its CA offline.
     writeFileSync(join(dir, 'ca', `${agency.slug}.key`), ca.keyPem, { mode: 0o600 });
     writeFileSync(join(dir, 'ca', `${agency.slug}.crt`), ca.certPem);
+    // The agency's first administrator: it registers the agency's members and votes in
+    // governance. Like the CA key, it lives outside the node's home.
+    const admin = admins[i];
+    if (admin === undefined) throw new ZwError(ErrorCode.INTERNAL, 'missing admin key');
+    const adminPassphrase = options.passphrase ?? randomBytes(24).toString('base64url');
+    writeFileSync(join(dir, 'admins', `${agency.slug}.key`),
+      createKeystore(suite, admin, adminPassphrase), { mode: 0o600 });
+    if (options.passphrase === undefined) {
+      writeFileSync(join(dir, 'admins', `${agency.slug}.passphrase`), `${adminPassphrase}\n`,
+        { mode: 0o600 });
+    }
     const tls = issueNodeCertificate(ca, { agencyId: agency.id, nodeName: agency.slug });
     writeFileSync(join(home, 'tls', 'node.key'), tls.keyPem, { mode: 0o600 });
     writeFileSync(join(home, 'tls', 'node.crt'), tls.certPem);
@@ -142,6 +158,7 @@ export function initNetwork(options: InitOptions): NetworkManifest {
     };
     writeFileSync(join(home, configFileName), `${JSON.stringify(config, null, 2)}\n`);
     return { name: agency.slug, agency: agency.id, agencyName: agency.name, home,
+      adminKeystore: join(dir, 'admins', `${agency.slug}.key`),
       api: `http://${host}:${port}`, p2p: `${host}:${p2pPort}`, address: toHex(suite.address(key.publicKey)),
       validator: i < validatorCount };
   });
