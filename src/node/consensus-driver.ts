@@ -11,7 +11,7 @@
 import type { Logger } from 'pino';
 import {
   ErrorCode, ZwError, asHeight, asRound, bytesEqual, decode, encode, findValidator, fromHex,
-  proposalSignBytes, toHex, verifyCommit, voteSignBytes, VoteType, asHash,
+  proposalSignBytes, toHex, verifyCommit, voteSignBytes, VoteType, asHash, validatorSetHash,
 } from '../core/index.js';
 import type {
   CborValue, Commit, Hash, Proposal, SignedProposal, SignedVote, Vote,
@@ -163,11 +163,26 @@ export class ConsensusDriver {
 
   // ---- Starting heights ------------------------------------------------------------------------
 
+  /**
+   * Proposer priorities of the next height. They are stored with each block together with the
+   * hash of the validator set they were advanced under; when governance changes the set, the new
+   * set starts from fresh priorities, which every node derives alike.
+   */
   private priorities(): ProposerPriorities {
     const stored = this.c.chain.store.meta(prioritiesMetaKey);
     const set = this.c.chain.validatorsAt(this.c.chain.height + 1);
     if (stored === undefined) return initialProposerPriorities(set);
-    return decode(stored) as number[];
+    const [setHash, priorities] = decode(stored) as [Uint8Array, number[]];
+    const current = validatorSetHash(this.c.chain.genesis.suite.hash, set);
+    return setHash instanceof Uint8Array && bytesEqual(setHash, current) &&
+      Array.isArray(priorities) && priorities.length === set.validators.length
+      ? priorities : initialProposerPriorities(set);
+  }
+
+  private prioritiesMeta(next: ProposerPriorities): [string, Uint8Array] {
+    const set = this.c.chain.validatorsAt(this.c.chain.height + 1);
+    return [prioritiesMetaKey,
+      encode([validatorSetHash(this.c.chain.genesis.suite.hash, set), [...next]])];
   }
 
   /** After a restart inside a height, resume it from the signer record; else wait for work. */
@@ -299,7 +314,17 @@ export class ConsensusDriver {
   private signProposal(proposal: Proposal): void {
     const suite = this.c.chain.genesis.suite;
     const block = this.blocks.get(toHex(proposal.blockHash));
-    if (block === undefined) throw new ZwError(ErrorCode.INTERNAL, 'proposed block missing');
+    if (block === undefined) {
+      // After a restart inside a height the engine re-proposes the value it is locked on when it
+      // is a round's proposer, but the signer record keeps the lock's hash, not its block, so
+      // the block may be gone with the old process. Not proposing is always safe: the round
+      // times out, and gossip of the locked round brings the block back for a later turn.
+      // Throwing here made the restarted node fail to start, on every restart (found by the
+      // ledger simulator, test/sim ledger seed 244, n=4).
+      this.c.log.warn({ height: proposal.height, round: proposal.round },
+        'not proposing: the block of the locked value is not here');
+      return;
+    }
     const payload = proposalSignBytes(this.c.chain.genesis.chainId, proposal);
     const signed: SignedProposal = { ...proposal,
       signature: suite.sign(this.c.key.privateKey, payload) };
@@ -348,8 +373,10 @@ export class ConsensusDriver {
   }
 
   private apply(block: Block, hash: Hash, commit: Commit, next: ProposerPriorities): void {
+    // `next` was advanced under the set of the height being applied, which is the chain's
+    // next-height set until this block is applied.
     const applied = this.c.chain.applyBlock(block, hash, commit, this.c.isVerified,
-      [[prioritiesMetaKey, encode([...next])]]);
+      [this.prioritiesMeta(next)]);
     for (const item of block.evidence) this.evidence.delete(toHex(
       evidenceId(this.c.chain.genesis.suite, item)));
     this.blocks.clear();
@@ -443,9 +470,15 @@ export class ConsensusDriver {
   /** valid(v): undefined when the block is not the one the proposal names (junk, dropped). */
   private async judge(block: Block, proposal: SignedProposal): Promise<boolean | undefined> {
     const chain = this.c.chain;
+    // A re-proposal (polRound >= 0) carries the valid value of an earlier round, built and named
+    // in its header by that round's proposer, so only a fresh block must name this round's
+    // proposer; a re-proposed one must name some validator (validateBlock checks that). Found by
+    // the ledger simulator: requiring this round's proposer made every correct node judge the
+    // value it was locked on invalid, stalling the height until its builder proposed again, for
+    // ever if the builder was byzantine (test/sim ledger seed 167, n=4).
+    const builder = proposal.polRound >= 0 ? null : proposerOfRound(this.state, proposal.round);
     try {
-      const hash = validateBlock(chain.genesis.suite, block,
-        chain.expectations(proposerOfRound(this.state, proposal.round)));
+      const hash = validateBlock(chain.genesis.suite, block, chain.expectations(builder));
       if (!bytesEqual(hash, proposal.blockHash)) return undefined;
     } catch (error) {
       this.c.log.warn({ err: (error as Error).message, height: proposal.height },
