@@ -73,8 +73,8 @@ class PeerNetwork implements Network, ConnectionEvents {
   private readonly bounds: NetworkLimits;
   private readonly chainId: ChainId;
   private readonly log: NetworkLogger;
-  private readonly trusted: readonly TrustedCa[];
-  private readonly tlsOptions: CommonTlsOptions;
+  private trusted: readonly TrustedCa[];
+  private tlsOptions: CommonTlsOptions;
   private readonly helloPublicKey: Uint8Array;
   private readonly connections = new Set<Connection>();
   private readonly sockets = new Set<Socket>();
@@ -140,6 +140,34 @@ class PeerNetwork implements Network, ConnectionEvents {
     this.log('info', 'network listening', { host: this.init.listen.host, port: this.port,
       address: this.address });
     for (const dialer of this.dialers) this.maintain(dialer);
+  }
+
+  /**
+   * Replaces the trusted agency CAs, e.g. after governance admits or removes an agency. New
+   * handshakes use the new list at once; established links are not re-checked here (the node
+   * disconnects peers it no longer authorizes).
+   */
+  setTrustedCas(caPems: readonly string[]): void {
+    if (caPems.length === 0) {
+      throw new ZwError(ErrorCode.INVALID_ARGUMENT, 'the trust list holds no agency CA');
+    }
+    this.trusted = caPems.map((pem) => {
+      const certificate = new X509Certificate(pem);
+      return { certificate, agency: certificateAgency(certificate) };
+    });
+    this.tlsOptions = { ...this.tlsOptions, ca: [...caPems] };
+    this.server?.setSecureContext({ key: this.init.tls.keyPem, cert: this.init.tls.certPem,
+      ca: [...caPems], minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' });
+  }
+
+  /** Adds a persistent peer to dial (and redial), e.g. a newly admitted agency's node. */
+  addPersistentPeer(endpoint: PeerEndpoint): void {
+    if (this.dialers.some((d) => d.endpoint.host === endpoint.host &&
+        d.endpoint.port === endpoint.port)) return;
+    const dialer: Dialer = { endpoint, address: undefined, connection: undefined,
+      timer: undefined, attempts: 0, disabled: false };
+    this.dialers.push(dialer);
+    if (this.phase === 'running') this.dial(dialer);
   }
 
   async stop(): Promise<void> {

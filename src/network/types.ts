@@ -98,6 +98,10 @@ export interface Network {
   onPeerChange(handler: PeerChangeHandler): () => void;
   /** Connected peers, sorted by address. */
   peers(): PeerInfo[];
+  /** Replaces the trusted agency CA certificates (PEM) for new handshakes. */
+  setTrustedCas(caPems: readonly string[]): void;
+  /** Adds a peer to dial and keep dialing. */
+  addPersistentPeer(endpoint: PeerEndpoint): void;
   /** The listening port; valid after `start` resolves. */
   readonly port: number;
   /** This node's own hex chain address. */
