@@ -4,11 +4,17 @@ export type { NodeInit } from './node.js';
 export { loadConfig, configFileName } from './config.js';
 export type { NodeConfig } from './config.js';
 export { loadGenesisFile } from './genesis.js';
-export { initNetwork, networkFileName } from './init.js';
-export type { InitOptions, NetworkManifest, NetworkNode } from './init.js';
+export { initNetwork, joinNetwork, networkFileName } from './init.js';
+export type {
+  InitOptions, JoinOptions, AgencyApplication, NetworkManifest, NetworkNode,
+} from './init.js';
 export { Chain } from './chain.js';
 export type { Tip, AppliedBlock } from './chain.js';
 export { ConsensusDriver, systemClock, defaultDriverInit } from './consensus-driver.js';
 export type {
   Clock, SignerStore, DriverInit, DriverComponents, ConsensusMessage,
 } from './consensus-driver.js';
+export { loadVm } from './vm-loader.js';
+// The contract tools of the CLI (`zw contract build/test`) reach the runtime through the shell.
+export { ContractVm, instrument, vmGasCosts } from '../vm/index.js';
+export type { VmModule } from '../vm/index.js';

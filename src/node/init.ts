@@ -2,11 +2,11 @@
 // validator keystore, config and the shared genesis — and network.json, which lists every node's
 // API URL, home and agency so that tools and tests can find them.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ErrorCode, ZwError, toHex } from '../core/index.js';
 import { createKeystore, getSuite } from '../crypto/index.js';
-import type { SuiteName } from '../crypto/index.js';
+import type { CryptoSuite, KeyPair, SuiteName } from '../crypto/index.js';
 import { checkGenesis, defaultParams } from '../ledger/index.js';
 import type { Genesis } from '../ledger/index.js';
 import { createAgencyCa, issueNodeCertificate } from '../network/index.js';
@@ -76,11 +76,78 @@ function agencyAt(index: number): SampleAgency {
     name: `Agency ${index + 1}` };
 }
 
-export function initNetwork(options: InitOptions): NetworkManifest {
-  const dir = resolve(options.dir);
-  if (existsSync(join(dir, networkFileName))) {
-    throw new ZwError(ErrorCode.ALREADY_EXISTS, `${dir} already holds a network`);
-  }
+/** Everything an agency needs to run a node: CA, first administrator, node key. */
+interface AgencyMaterials {
+  readonly agency: SampleAgency;
+  readonly ca: { readonly keyPem: string; readonly certPem: string };
+  readonly admin: KeyPair;
+  readonly nodeKey: KeyPair;
+}
+
+function makeMaterials(suite: CryptoSuite, agency: SampleAgency): AgencyMaterials {
+  return { agency, ca: createAgencyCa(agency.id, agency.name), admin: suite.generateKeyPair(),
+    nodeKey: suite.generateKeyPair() };
+}
+
+interface NodeLayout {
+  readonly dir: string;
+  readonly suite: CryptoSuite;
+  readonly genesisText: string;
+  readonly host: string;
+  readonly apiPort: number;
+  readonly p2pPort: number;
+  readonly peers: readonly { readonly host: string; readonly port: number }[];
+  readonly passphrase: string | undefined;
+}
+
+/** Writes one secret with a 0600 mode, and its random passphrase beside it on dev networks. */
+function writeKeystore(
+  suite: CryptoSuite, key: KeyPair, path: string, passphrasePath: string,
+  passphrase: string | undefined,
+): void {
+  const secret = passphrase ?? randomBytes(24).toString('base64url');
+  writeFileSync(path, createKeystore(suite, key, secret), { mode: 0o600 });
+  if (passphrase === undefined) writeFileSync(passphrasePath, `${secret}\n`, { mode: 0o600 });
+}
+
+/** Writes an agency's CA and administrator (outside the node home) and its node home. */
+function writeAgencyNode(
+  layout: NodeLayout, materials: AgencyMaterials, validator: boolean,
+): NetworkNode {
+  const { dir, suite } = layout;
+  const { agency, ca, admin, nodeKey } = materials;
+  const home = join(dir, agency.slug);
+  mkdirSync(join(home, 'tls'), { recursive: true, mode: 0o700 });
+  mkdirSync(join(dir, 'ca'), { recursive: true, mode: 0o700 });
+  mkdirSync(join(dir, 'admins'), { recursive: true, mode: 0o700 });
+  // The agency CA's key stays outside every node home, as an agency keeps its CA offline; so
+  // does its first administrator, who registers members and votes in governance.
+  writeFileSync(join(dir, 'ca', `${agency.slug}.key`), ca.keyPem, { mode: 0o600 });
+  writeFileSync(join(dir, 'ca', `${agency.slug}.crt`), ca.certPem);
+  const adminKeystore = join(dir, 'admins', `${agency.slug}.key`);
+  writeKeystore(suite, admin, adminKeystore, join(dir, 'admins', `${agency.slug}.passphrase`),
+    layout.passphrase);
+  const tls = issueNodeCertificate(ca, { agencyId: agency.id, nodeName: agency.slug });
+  writeFileSync(join(home, 'tls', 'node.key'), tls.keyPem, { mode: 0o600 });
+  writeFileSync(join(home, 'tls', 'node.crt'), tls.certPem);
+  writeFileSync(join(home, 'genesis.json'), layout.genesisText);
+  writeKeystore(suite, nodeKey, join(home, 'validator.key.json'), join(home, 'passphrase'),
+    layout.passphrase);
+  const config: NodeConfig = {
+    moniker: agency.slug, agency: agency.id, api: { host: layout.host, port: layout.apiPort },
+    p2p: { host: layout.host, port: layout.p2pPort, peers: layout.peers },
+    tls: { key: 'tls/node.key', cert: 'tls/node.crt' },
+    keystore: 'validator.key.json', genesis: 'genesis.json', dataDir: 'data',
+    blockGatherMs: 20, logLevel: 'info',
+    ...(layout.passphrase === undefined ? { passphraseFile: 'passphrase' } : {}),
+  };
+  writeFileSync(join(home, configFileName), `${JSON.stringify(config, null, 2)}\n`);
+  return { name: agency.slug, agency: agency.id, agencyName: agency.name, home, adminKeystore,
+    api: `http://${layout.host}:${layout.apiPort}`, p2p: `${layout.host}:${layout.p2pPort}`,
+    address: toHex(suite.address(nodeKey.publicKey)), validator };
+}
+
+function checkCounts(options: InitOptions): number {
   if (!Number.isSafeInteger(options.agencies) || options.agencies < 1 || options.agencies > 64) {
     throw new ZwError(ErrorCode.INVALID_ARGUMENT, 'agencies must be between 1 and 64');
   }
@@ -88,81 +155,107 @@ export function initNetwork(options: InitOptions): NetworkManifest {
   if (validatorCount < 1 || validatorCount > options.agencies) {
     throw new ZwError(ErrorCode.INVALID_ARGUMENT, 'validators must be between 1 and agencies');
   }
+  return validatorCount;
+}
+
+export function initNetwork(options: InitOptions): NetworkManifest {
+  const dir = resolve(options.dir);
+  if (existsSync(join(dir, networkFileName))) {
+    throw new ZwError(ErrorCode.ALREADY_EXISTS, `${dir} already holds a network`);
+  }
+  const validatorCount = checkCounts(options);
   const suite = getSuite(options.suite);
   const host = options.host ?? '127.0.0.1';
   const basePort = options.basePort ?? 7700;
   const chainId = options.chainId ?? `zhengwu-local-${options.suite}`;
-  const agencies = Array.from({ length: options.agencies }, (_, i) => agencyAt(i));
-  const keys = agencies.map(() => suite.generateKeyPair());
-  const cas = agencies.map((agency) => createAgencyCa(agency.id, agency.name));
-  const admins = agencies.map(() => suite.generateKeyPair());
+  const all = Array.from({ length: options.agencies },
+    (_, i) => makeMaterials(suite, agencyAt(i)));
   const genesis: Genesis = {
     chainId,
     suite: options.suite,
     genesisTime: options.genesisTime ?? Date.now(),
-    agencies: agencies.map(({ id, name }, i) => ({ id, name, caCert: cas[i]?.certPem ?? '',
-      adminKey: toHex(admins[i]?.publicKey ?? new Uint8Array()) })),
-    nodes: agencies.map((agency, i) => ({ agency: agency.id, name: agency.slug,
-      publicKey: toHex(keys[i]?.publicKey ?? new Uint8Array()) })),
-    validators: keys.slice(0, validatorCount).map((key, i) => ({
-      agency: (agencies[i] as SampleAgency).id, address: toHex(suite.address(key.publicKey)),
-      publicKey: toHex(key.publicKey), power: 10 })),
+    agencies: all.map(({ agency, ca, admin }) => ({ id: agency.id, name: agency.name,
+      caCert: ca.certPem, adminKey: toHex(admin.publicKey) })),
+    nodes: all.map(({ agency, nodeKey }) => ({ agency: agency.id, name: agency.slug,
+      publicKey: toHex(nodeKey.publicKey) })),
+    validators: all.slice(0, validatorCount).map(({ agency, nodeKey }) => ({
+      agency: agency.id, address: toHex(suite.address(nodeKey.publicKey)),
+      publicKey: toHex(nodeKey.publicKey), power: 10 })),
     params: defaultParams,
   };
   checkGenesis(genesis);
-  mkdirSync(join(dir, 'ca'), { recursive: true, mode: 0o700 });
-  mkdirSync(join(dir, 'admins'), { recursive: true, mode: 0o700 });
+  mkdirSync(dir, { recursive: true });
   const genesisText = `${JSON.stringify(genesis, null, 2)}\n`;
   writeFileSync(join(dir, 'genesis.json'), genesisText);
-  const nodes = agencies.map((agency, i) => {
-    const home = join(dir, agency.slug);
-    const key = keys[i];
-    const ca = cas[i];
-    if (key === undefined || ca === undefined) throw new ZwError(ErrorCode.INTERNAL, 'missing key');
-    mkdirSync(join(home, 'tls'), { recursive: true, mode: 0o700 });
-    // The agency CA's key stays outside every node home, as an agency keeps its CA offline.
-    writeFileSync(join(dir, 'ca', `${agency.slug}.key`), ca.keyPem, { mode: 0o600 });
-    writeFileSync(join(dir, 'ca', `${agency.slug}.crt`), ca.certPem);
-    // The agency's first administrator: it registers the agency's members and votes in
-    // governance. Like the CA key, it lives outside the node's home.
-    const admin = admins[i];
-    if (admin === undefined) throw new ZwError(ErrorCode.INTERNAL, 'missing admin key');
-    const adminPassphrase = options.passphrase ?? randomBytes(24).toString('base64url');
-    writeFileSync(join(dir, 'admins', `${agency.slug}.key`),
-      createKeystore(suite, admin, adminPassphrase), { mode: 0o600 });
-    if (options.passphrase === undefined) {
-      writeFileSync(join(dir, 'admins', `${agency.slug}.passphrase`), `${adminPassphrase}\n`,
-        { mode: 0o600 });
-    }
-    const tls = issueNodeCertificate(ca, { agencyId: agency.id, nodeName: agency.slug });
-    writeFileSync(join(home, 'tls', 'node.key'), tls.keyPem, { mode: 0o600 });
-    writeFileSync(join(home, 'tls', 'node.crt'), tls.certPem);
-    writeFileSync(join(home, 'genesis.json'), genesisText);
-    const passphrase = options.passphrase ?? randomBytes(24).toString('base64url');
-    writeFileSync(join(home, 'validator.key.json'), createKeystore(suite, key, passphrase),
-      { mode: 0o600 });
-    if (options.passphrase === undefined) {
-      writeFileSync(join(home, 'passphrase'), `${passphrase}\n`, { mode: 0o600 });
-    }
-    const port = basePort + i + 1;
-    const p2pPort = basePort + 101 + i;
-    const peers = agencies.map((_, j) => ({ host, port: basePort + 101 + j }))
-      .filter((_, j) => j !== i);
-    const config: NodeConfig = {
-      moniker: agency.slug, agency: agency.id, api: { host, port },
-      p2p: { host, port: p2pPort, peers },
-      tls: { key: 'tls/node.key', cert: 'tls/node.crt' },
-      keystore: 'validator.key.json', genesis: 'genesis.json', dataDir: 'data',
-      blockGatherMs: 20, logLevel: 'info',
-      ...(options.passphrase === undefined ? { passphraseFile: 'passphrase' } : {}),
-    };
-    writeFileSync(join(home, configFileName), `${JSON.stringify(config, null, 2)}\n`);
-    return { name: agency.slug, agency: agency.id, agencyName: agency.name, home,
-      adminKeystore: join(dir, 'admins', `${agency.slug}.key`),
-      api: `http://${host}:${port}`, p2p: `${host}:${p2pPort}`, address: toHex(suite.address(key.publicKey)),
-      validator: i < validatorCount };
-  });
+  const nodes = all.map((materials, i) => writeAgencyNode({
+    dir, suite, genesisText, host, apiPort: basePort + i + 1, p2pPort: basePort + 101 + i,
+    peers: all.map((_, j) => ({ host, port: basePort + 101 + j })).filter((_, j) => j !== i),
+    passphrase: options.passphrase,
+  }, materials, i < validatorCount));
   const manifest: NetworkManifest = { chainId, suite: options.suite, nodes };
   writeFileSync(join(dir, networkFileName), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
+}
+
+export interface JoinOptions {
+  readonly dir: string;
+  /** X-Road style agency identifier, e.g. CN-BJ/GOV/11110000000000008E/edu. */
+  readonly id: string;
+  readonly name: string;
+  /** Folder name of the node home and file names of its secrets. */
+  readonly slug: string;
+  readonly apiPort: number;
+  readonly p2pPort: number;
+  readonly host?: string;
+  readonly passphrase?: string;
+}
+
+/** What governance must approve to admit an agency: the add-agency proposal's payload. */
+export interface AgencyApplication {
+  readonly id: string;
+  readonly name: string;
+  readonly caCert: string;
+  readonly adminKey: string;
+  readonly nodes: readonly { readonly name: string; readonly publicKey: string }[];
+}
+
+/**
+ * `zw agency new`: prepares a new agency's CA, administrator and node home next to an existing
+ * network, adds the node to network.json (not yet a validator) and returns the application that
+ * the member agencies vote on. The node can start at once; peers admit it once governance has.
+ */
+export function joinNetwork(options: JoinOptions): { node: NetworkNode;
+  application: AgencyApplication } {
+  const dir = resolve(options.dir);
+  const manifestPath = join(dir, networkFileName);
+  if (!existsSync(manifestPath)) {
+    throw new ZwError(ErrorCode.NOT_FOUND, `no ${networkFileName} in ${dir}`);
+  }
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as NetworkManifest;
+  if (manifest.nodes.some((node) => node.name === options.slug || node.agency === options.id)) {
+    throw new ZwError(ErrorCode.ALREADY_EXISTS, `agency ${options.id} already has a node`);
+  }
+  const suite = getSuite(manifest.suite);
+  const host = options.host ?? '127.0.0.1';
+  const materials = makeMaterials(suite, { slug: options.slug, id: options.id,
+    name: options.name });
+  const node = writeAgencyNode({
+    dir, suite, genesisText: readFileSync(join(dir, 'genesis.json'), 'utf8'), host,
+    apiPort: options.apiPort, p2pPort: options.p2pPort,
+    peers: manifest.nodes.map((n) => {
+      const [peerHost, peerPort] = n.p2p.split(':');
+      return { host: peerHost ?? host, port: Number(peerPort) };
+    }),
+    passphrase: options.passphrase,
+  }, materials, false);
+  const updated: NetworkManifest = { ...manifest, nodes: [...manifest.nodes, node] };
+  writeFileSync(manifestPath, `${JSON.stringify(updated, null, 2)}\n`);
+  const application: AgencyApplication = {
+    id: options.id, name: options.name, caCert: materials.ca.certPem,
+    adminKey: toHex(materials.admin.publicKey),
+    nodes: [{ name: options.slug, publicKey: toHex(materials.nodeKey.publicKey) }],
+  };
+  writeFileSync(join(dir, `${options.slug}-application.json`),
+    `${JSON.stringify(application, null, 2)}\n`);
+  return { node, application };
 }
