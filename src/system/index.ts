@@ -1,6 +1,10 @@
 // Public entry of `system`: the built-in system contracts every chain starts with.
 import { ContractRegistry } from '../ledger/index.js';
 import { notaryContract } from './notary.js';
+import type { Contract } from '../ledger/index.js';
+import { governanceContract } from './governance.js';
+import { identityContract } from './identity.js';
+import type { SystemComponents } from './identity.js';
 
 export { notaryContract, notaryContractName, decodeNotaryRecord } from './notary.js';
 export type { NotaryRecord } from './notary.js';
@@ -8,3 +12,45 @@ export type { NotaryRecord } from './notary.js';
 export function systemContracts(): ContractRegistry {
   return new ContractRegistry([notaryContract()]);
 }
+
+// Identity, membership and governance (issue 5). The lead wires them into the registry with
+// `governedSystemContracts`, calls resolveSender at admission and execution, seeds genesis with
+// genesisIdentityUpdates, and reads the validator schedule and parameter overrides.
+export {
+  identityContract, resolveSender, requireAdmin, standardRoles, decodeMember, decodeAgency,
+  decodeRootAdmin,
+} from './identity.js';
+export type {
+  SystemComponents, MemberRecord, AgencyRecord, AgencyNode, RootAdminRecord, MemberStatus,
+  AgencyStatus, SenderIdentity, SenderResolution,
+} from './identity.js';
+export { genesisIdentityUpdates, readAgencyInput } from './bootstrap.js';
+export type { GenesisIdentityInput, SystemStateWrite, AgencyInput } from './bootstrap.js';
+export { governanceContract, decodeProposal, policyFor, proposalAt } from './governance.js';
+export type { Proposal, ProposalStatus, ProposalVote } from './governance.js';
+export {
+  readParamOverrides, readDeploymentApproval, isDeploymentApproved, isContractFrozen,
+} from './governance-effects.js';
+export type { DeploymentApproval } from './governance-effects.js';
+export {
+  evaluatePolicy, readPolicy, defaultPolicy, proposalKinds, isProposalKind, isAgencyId,
+} from './policy.js';
+export type { Policy, ProposalKind, Voter, Outcome } from './policy.js';
+export { readValidatorSchedule, validatorSetAt } from './schedule.js';
+export type { ScheduleEntry, ScheduledValidator } from './schedule.js';
+export {
+  identityContractName, governanceContractName, memberKey, agencyMembersKey, agencyKey,
+  agencyListKey, rootAdminKey, proposalKey, proposalCountKey, proposalSequenceKey,
+  openProposalsKey, policyKey, validatorScheduleKey, validatorScheduleEntryKey, paramOverridesKey,
+  deploymentKey, contractStatusKey,
+} from './keys.js';
+export type { SystemStateRead } from './keys.js';
+export { governanceLimits } from './limits.js';
+
+/** The identity and governance contracts over one chain's suite and cross-namespace reader. */
+export function governedSystemContracts(components: SystemComponents): Contract[] {
+  return [identityContract(components), governanceContract(components)];
+}
+export {
+  treeReader, identifySender, genesisStateUpdates, scheduledValidatorSets,
+} from './hooks.js';

@@ -1,0 +1,151 @@
+// Agencies as they enter the chain: checked input for an agency (from genesis or from an approved
+// add-agency proposal) and the genesis state writes of the identity and governance namespaces —
+// each genesis agency with its root admin key, and the genesis validators as the first entry of
+// the validator schedule.
+import { ErrorCode, ZwError, compareBytes, encode } from '../core/index.js';
+import type { CborValue } from '../core/index.js';
+import type { CryptoSuite } from '../crypto/index.js';
+import { badArguments, readBytes, readInteger, readRecord, readText } from './args.js';
+import type { AgencyNode, AgencyRecord, RootAdminRecord } from './identity.js';
+import { recordValue } from './identity.js';
+import {
+  agencyKey, agencyListKey, governanceContractName, rootAdminKey, validatorScheduleEntryKey,
+  validatorScheduleKey,
+} from './keys.js';
+import { governanceLimits } from './limits.js';
+import { isAgencyId } from './policy.js';
+import { scheduleEntryValue } from './schedule.js';
+import type { ScheduledValidator } from './schedule.js';
+
+/** An agency as proposed or listed at genesis; keys as bytes or hex strings. */
+export interface AgencyInput {
+  readonly id: string;
+  readonly name: string;
+  readonly caCert: string;
+  readonly adminKey: Uint8Array;
+  readonly nodes: readonly AgencyNode[];
+  readonly weight: number;
+}
+
+export function readAgencyId(value: CborValue | undefined, what = 'agency id'): string {
+  if (typeof value !== 'string' || !isAgencyId(value)) {
+    throw badArguments(`${what} must look like instance/memberClass/memberCode[/subsystem]`);
+  }
+  return value;
+}
+
+/** Checks an untrusted agency description (the add-agency payload). */
+export function readAgencyInput(suite: CryptoSuite, value: CborValue | undefined): AgencyInput {
+  const record = readRecord(value, 'agency', ['id', 'name', 'caCert', 'adminKey', 'nodes',
+    'weight']);
+  const caCert = readText(record.caCert, 'caCert', governanceLimits.caCertBytesMax);
+  // A PEM check only: the node verifies the certificate chain when it builds its TLS trust.
+  if (!/^-----BEGIN CERTIFICATE-----\r?\n[\s\S]+-----END CERTIFICATE-----\s*$/.test(caCert)) {
+    throw badArguments('caCert must be one PEM certificate');
+  }
+  const nodes = record.nodes === undefined ? [] : readNodes(suite, record.nodes);
+  return {
+    id: readAgencyId(record.id),
+    name: readText(record.name, 'name', governanceLimits.agencyNameBytesMax),
+    caCert,
+    adminKey: readBytes(record.adminKey, 'adminKey', suite.publicKeyBytes),
+    nodes,
+    weight: record.weight === undefined ? 1
+      : readInteger(record.weight, 'weight', 1, governanceLimits.agencyWeightMax),
+  };
+}
+
+function readNodes(suite: CryptoSuite, value: CborValue): AgencyNode[] {
+  if (!Array.isArray(value) || value.length > governanceLimits.agencyNodesMax) {
+    throw badArguments(`nodes must list at most ${governanceLimits.agencyNodesMax} nodes`);
+  }
+  return value.map((item: CborValue) => {
+    const node = readRecord(item, 'node', ['name', 'publicKey', 'agency']);
+    return {
+      name: readText(node.name, 'node name', governanceLimits.nodeNameBytesMax),
+      publicKey: readBytes(node.publicKey, 'node publicKey', suite.publicKeyBytes),
+    };
+  });
+}
+
+export function agencyRecord(input: AgencyInput, height: number): AgencyRecord {
+  return { id: input.id, name: input.name, status: 'active', adminKey: input.adminKey,
+    caCert: input.caCert, nodes: input.nodes, weight: input.weight, addedHeight: height,
+    updatedHeight: height };
+}
+
+/** The genesis document's part that this module reads; the lead adds `adminKey` to agencies. */
+export interface GenesisIdentityInput {
+  readonly agencies: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly caCert: string;
+    /** Hex public key of the agency's root admin. */
+    readonly adminKey: string;
+    readonly weight?: number;
+  }[];
+  readonly nodes?: readonly { readonly agency: string; readonly name: string;
+    readonly publicKey: string }[];
+  readonly validators?: readonly { readonly agency: string; readonly publicKey: string;
+    readonly power: number }[];
+}
+
+/** One write into a contract's namespace; the lead maps it to stateTreeKey(contract, key). */
+export interface SystemStateWrite {
+  readonly contract: string;
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+}
+
+/**
+ * The identity and governance state a chain starts with: each agency (active, at height 0) with
+ * its root admin key and nodes, the agency list, and — when validators are given — the validator
+ * schedule's first entry, effective from height 1. Sorted by (contract, key) for determinism.
+ */
+export function genesisIdentityUpdates(
+  input: GenesisIdentityInput, suite: CryptoSuite,
+): SystemStateWrite[] {
+  const writes: SystemStateWrite[] = [];
+  const put = (key: Uint8Array, value: Uint8Array): void => {
+    writes.push({ contract: governanceContractName, key, value });
+  };
+  const ids = input.agencies.map((agency) => agency.id);
+  if (new Set(ids).size !== ids.length) throw invalid('agency ids repeat');
+  if (ids.length > governanceLimits.agenciesMax) throw invalid('too many agencies');
+  for (const agency of input.agencies) {
+    const nodes = (input.nodes ?? []).filter((node) => node.agency === agency.id)
+      .map((node) => ({ name: node.name, publicKey: node.publicKey }));
+    const checked = readAgencyInput(suite, { ...agency, nodes } as unknown as CborValue);
+    put(agencyKey(checked.id), recordValue(agencyRecord(checked, 0)));
+    const root: RootAdminRecord = { agency: checked.id, status: 'active' };
+    const rootKey = rootAdminKey(suite.address(checked.adminKey));
+    if (writes.some((write) => compareBytes(write.key, rootKey) === 0)) {
+      throw invalid(`agency ${checked.id} shares its admin key with another agency`);
+    }
+    put(rootKey, recordValue(root));
+  }
+  put(agencyListKey, encode([...ids].sort()));
+  if (input.validators !== undefined) {
+    put(validatorScheduleEntryKey(0), scheduleEntryValue({ effectiveHeight: 1,
+      validators: genesisValidators(input, suite) }));
+    put(validatorScheduleKey, encode(1));
+  }
+  return writes.sort((a, b) => compareBytes(a.key, b.key));
+}
+
+function genesisValidators(input: GenesisIdentityInput, suite: CryptoSuite):
+  ScheduledValidator[] {
+  return (input.validators ?? []).map((validator) => {
+    if (!input.agencies.some((agency) => agency.id === validator.agency)) {
+      throw invalid(`validator agency ${validator.agency} is not listed`);
+    }
+    const publicKey = readBytes(validator.publicKey, 'validator publicKey',
+      suite.publicKeyBytes);
+    return { address: suite.address(publicKey), publicKey, power: validator.power,
+      agency: validator.agency };
+  }).sort((a, b) => compareBytes(a.address, b.address));
+}
+
+function invalid(message: string): ZwError {
+  return new ZwError(ErrorCode.INVALID_ARGUMENT, `genesis: ${message}`);
+}

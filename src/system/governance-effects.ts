@@ -1,0 +1,380 @@
+// What an approved proposal does, kind by kind, and how its payload is checked. Each effect is
+// planned in two steps: `plan` reads state and throws a ZwError if the change cannot apply now
+// (the agency already exists, the validator set would be empty, ...), and only then the returned
+// `apply` writes. So a failing effect leaves no partial writes, and the proposal is recorded as
+// `approved` with the error instead of executed.
+import { ErrorCode, ZwError, bytesEqual, decode, encode, toHex } from '../core/index.js';
+import type { CborValue } from '../core/index.js';
+import type { CryptoSuite } from '../crypto/index.js';
+import type { CallContext, ChainParams } from '../ledger/index.js';
+import { badArguments, readBytes, readInteger, readRecord } from './args.js';
+import { agencyRecord, readAgencyId, readAgencyInput } from './bootstrap.js';
+import type { AgencyInput } from './bootstrap.js';
+import { decodeAgency, decodeRootAdmin, recordValue } from './identity.js';
+import type { AgencyRecord, AgencyStatus } from './identity.js';
+import {
+  agencyKey, agencyListKey, contractStatusKey, deploymentKey, governanceContractName,
+  identityContractName, memberKey, paramOverridesKey, policyKey, rootAdminKey,
+} from './keys.js';
+import type { SystemStateRead } from './keys.js';
+import { governanceLimits } from './limits.js';
+import { isProposalKind, readPolicy } from './policy.js';
+import type { ProposalKind } from './policy.js';
+import { appendSchedule, latestScheduleEntry } from './schedule.js';
+import type { ScheduledValidator } from './schedule.js';
+
+/** Everything an effect may use: the call, this namespace, the other one, the suite. */
+export interface EffectContext {
+  readonly ctx: CallContext;
+  /** The identity namespace in the block's starting state (see identity.ts). */
+  readonly read: SystemStateRead;
+  readonly suite: CryptoSuite;
+  readonly proposalId: Uint8Array;
+}
+
+type Apply = () => void;
+
+/** Checks a proposal's payload for its kind; returns it in the form the proposal stores. */
+export function readPayload(suite: CryptoSuite, kind: ProposalKind, payload: CborValue):
+  CborValue {
+  switch (kind) {
+    case 'add-agency': return agencyInputValue(readAgencyInput(suite, payload));
+    case 'suspend-agency': case 'reinstate-agency': case 'remove-agency':
+      return { id: readAgencyId(readRecord(payload, kind, ['id']).id) };
+    case 'rotate-agency-key': {
+      const record = readRecord(payload, kind, ['agency', 'newAdminKey']);
+      return { agency: readAgencyId(record.agency),
+        newAdminKey: readBytes(record.newAdminKey, 'newAdminKey', suite.publicKeyBytes) };
+    }
+    case 'add-validator': {
+      const record = readRecord(payload, kind, ['publicKey', 'power', 'agency']);
+      return { publicKey: readBytes(record.publicKey, 'publicKey', suite.publicKeyBytes),
+        power: readPower(record.power), agency: readAgencyId(record.agency) };
+    }
+    case 'remove-validator':
+      return { address: readBytes(readRecord(payload, kind, ['address']).address, 'address', 20) };
+    case 'set-validator-power': {
+      const record = readRecord(payload, kind, ['address', 'power']);
+      return { address: readBytes(record.address, 'address', 20), power: readPower(record.power) };
+    }
+    case 'set-params': return readParams(payload);
+    case 'deploy-contract': case 'upgrade-contract': return readDeployment(payload, true);
+    case 'freeze-contract': case 'unfreeze-contract': return readDeployment(payload, false);
+    case 'set-policy': return readSetPolicy(payload);
+  }
+}
+
+function agencyInputValue(input: AgencyInput): CborValue {
+  return input as unknown as CborValue;
+}
+
+function readPower(value: CborValue | undefined): number {
+  return readInteger(value, 'power', 1, governanceLimits.validatorPowerMax);
+}
+
+type NumericParam = Exclude<keyof ChainParams, 'publicContracts' | 'contractDeployers'>;
+
+/** Upper bounds of each numeric chain parameter a proposal may set. */
+const paramMax: Readonly<Record<NumericParam, number>> = {
+  blockTxsMax: 100_000,
+  blockBytesMax: 64 * 1024 * 1024,
+  txGasMax: 1_000_000_000,
+  timeoutProposeMs: 600_000,
+  timeoutPrevoteMs: 600_000,
+  timeoutPrecommitMs: 600_000,
+  timeoutDeltaMs: 600_000,
+  timeoutCommitMs: 600_000,
+  emptyBlockIntervalMs: 3_600_000,
+};
+
+const listParamEntriesMax = 32;
+
+function readParams(payload: CborValue): CborValue {
+  const numeric = Object.keys(paramMax) as NumericParam[];
+  const record = readRecord(payload, 'set-params',
+    [...numeric, 'publicContracts', 'contractDeployers']);
+  if (Object.keys(record).length === 0) throw badArguments('set-params changes nothing');
+  const out: Record<string, CborValue> = {};
+  for (const name of numeric) {
+    if (record[name] !== undefined) out[name] = readInteger(record[name], name, 1, paramMax[name]);
+  }
+  if (record.publicContracts !== undefined) {
+    out.publicContracts = readNameList(record.publicContracts, 'publicContracts',
+      contractNamePattern);
+  }
+  if (record.contractDeployers !== undefined) {
+    out.contractDeployers = readNameList(record.contractDeployers, 'contractDeployers',
+      /^[0-9a-f]{40}$/);
+  }
+  return out;
+}
+
+function readNameList(value: CborValue, what: string, pattern: RegExp): string[] {
+  if (!Array.isArray(value) || value.length > listParamEntriesMax ||
+      !value.every((item: CborValue) => typeof item === 'string' && pattern.test(item))) {
+    throw badArguments(`${what} must list at most ${listParamEntriesMax} valid names`);
+  }
+  return [...new Set(value as string[])].sort();
+}
+
+const contractNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * deploy/upgrade: {name, sourceHash, ...} — the rest is the VM's own CBOR, kept as given.
+ * freeze/unfreeze: {name, ...}.
+ */
+function readDeployment(payload: CborValue, withSource: boolean): CborValue {
+  const record = readRecord(payload, 'contract payload', Object.keys(
+    typeof payload === 'object' && payload !== null ? payload : {}));
+  if (typeof record.name !== 'string' || !contractNamePattern.test(record.name)) {
+    throw badArguments('name must be a contract name of 1-64 characters');
+  }
+  if (!withSource) return record;
+  return { ...record, sourceHash: readBytes(record.sourceHash, 'sourceHash', 32) };
+}
+
+function readSetPolicy(payload: CborValue): CborValue {
+  const record = readRecord(payload, 'set-policy', ['kind', 'policy']);
+  if (!isProposalKind(record.kind)) throw badArguments('set-policy kind is not a proposal kind');
+  const policy = readPolicy(record.policy);
+  if (record.kind === 'set-policy' && policy.type === 'ANY') {
+    throw badArguments('the policy of set-policy itself may not be ANY');
+  }
+  return { kind: record.kind, policy: policy as unknown as CborValue };
+}
+
+function failed(message: string): ZwError {
+  return new ZwError(ErrorCode.CONTRACT_FAILED, message);
+}
+
+function loadAgency(e: EffectContext, id: string): AgencyRecord {
+  const stored = e.ctx.state.get(agencyKey(id));
+  if (stored === undefined) throw new ZwError(ErrorCode.NOT_FOUND, `no agency ${id}`);
+  return decodeAgency(stored);
+}
+
+function saveAgency(e: EffectContext, agency: AgencyRecord): void {
+  e.ctx.state.set(agencyKey(agency.id), recordValue(agency));
+}
+
+/** Refuses a key whose address is already a member or any agency's root admin. */
+function requireUnusedKey(e: EffectContext, key: Uint8Array): Uint8Array {
+  const address = e.suite.address(key);
+  if (e.ctx.state.get(rootAdminKey(address)) !== undefined ||
+      e.read(identityContractName, memberKey(address)) !== undefined) {
+    throw failed(`key ${toHex(address)} is already in use`);
+  }
+  return address;
+}
+
+/** Plans the effect of an approved proposal; throws if it cannot apply now. */
+export function planEffect(e: EffectContext, kind: ProposalKind, payload: CborValue): Apply {
+  const record = payload as Readonly<Record<string, CborValue>>;
+  switch (kind) {
+    case 'add-agency': return planAddAgency(e, record as unknown as AgencyInput);
+    case 'suspend-agency': return planStatus(e, record.id as string, ['active'], 'suspended');
+    case 'reinstate-agency': return planStatus(e, record.id as string, ['suspended'], 'active');
+    case 'remove-agency': return planRemoveAgency(e, record.id as string);
+    case 'rotate-agency-key': return planRotateKey(e, record.agency as string,
+      record.newAdminKey as Uint8Array);
+    case 'add-validator': case 'remove-validator': case 'set-validator-power':
+      return planValidators(e, kind, record);
+    case 'set-params': return planParams(e, record);
+    case 'deploy-contract': case 'upgrade-contract': return planDeployment(e, kind, record);
+    case 'freeze-contract': case 'unfreeze-contract':
+      return planFreeze(e, kind === 'freeze-contract', record.name as string);
+    case 'set-policy': return () => {
+      e.ctx.state.set(policyKey(record.kind as string), encode(record.policy as CborValue));
+      e.ctx.emit('PolicyChanged', { kind: record.kind as string, policy: record.policy as
+        CborValue, proposal: e.proposalId });
+    };
+  }
+}
+
+function planAddAgency(e: EffectContext, input: AgencyInput): Apply {
+  if (e.ctx.state.get(agencyKey(input.id)) !== undefined) {
+    throw failed(`agency ${input.id} already exists`);
+  }
+  const stored = e.ctx.state.get(agencyListKey);
+  const ids = stored === undefined ? [] : (decode(stored) as string[]);
+  if (ids.length >= governanceLimits.agenciesMax) throw failed('the agency list is full');
+  const address = requireUnusedKey(e, input.adminKey);
+  return () => {
+    saveAgency(e, agencyRecord(input, e.ctx.height));
+    e.ctx.state.set(rootAdminKey(address), recordValue({ agency: input.id, status: 'active' }));
+    e.ctx.state.set(agencyListKey, encode([...ids, input.id].sort()));
+    e.ctx.emit('AgencyAdded', { id: input.id, name: input.name, adminAddress: address,
+      proposal: e.proposalId });
+  };
+}
+
+const statusEvents: Readonly<Record<AgencyStatus, string>> = {
+  active: 'AgencyReinstated', suspended: 'AgencySuspended', removed: 'AgencyRemoved',
+};
+
+function planStatus(e: EffectContext, id: string, from: readonly AgencyStatus[],
+  to: AgencyStatus): Apply {
+  const agency = loadAgency(e, id);
+  if (!from.includes(agency.status)) throw failed(`agency ${id} is ${agency.status}`);
+  return () => {
+    saveAgency(e, { ...agency, status: to, updatedHeight: e.ctx.height });
+    e.ctx.emit(statusEvents[to], { id, proposal: e.proposalId });
+  };
+}
+
+/** Removal is final; the agency's validators leave the set with it. */
+function planRemoveAgency(e: EffectContext, id: string): Apply {
+  const setStatus = planStatus(e, id, ['active', 'suspended'], 'removed');
+  const current = latestValidators(e);
+  const remaining = current.filter((validator) => validator.agency !== id);
+  const schedule = remaining.length === current.length ? undefined : planSchedule(e, remaining);
+  return () => {
+    setStatus();
+    schedule?.();
+  };
+}
+
+function planRotateKey(e: EffectContext, id: string, newKey: Uint8Array): Apply {
+  const agency = loadAgency(e, id);
+  if (agency.status === 'removed') throw failed(`agency ${id} is removed`);
+  const address = requireUnusedKey(e, newKey);
+  const oldAddress = e.suite.address(agency.adminKey);
+  return () => {
+    const old = e.ctx.state.get(rootAdminKey(oldAddress));
+    if (old !== undefined && decodeRootAdmin(old).agency === id) {
+      e.ctx.state.set(rootAdminKey(oldAddress), recordValue({ agency: id, status: 'revoked' }));
+    }
+    e.ctx.state.set(rootAdminKey(address), recordValue({ agency: id, status: 'active' }));
+    saveAgency(e, { ...agency, adminKey: newKey, updatedHeight: e.ctx.height });
+    e.ctx.emit('AgencyKeyRotated', { id, oldAddress, newAddress: address,
+      proposal: e.proposalId });
+  };
+}
+
+/** The newest scheduled set (possibly not yet in effect): changes build on it. */
+function latestValidators(e: EffectContext): readonly ScheduledValidator[] {
+  const latest = latestScheduleEntry(e.ctx.state);
+  if (latest === undefined) throw failed('no validator schedule: genesis wrote none');
+  return latest.entry.validators;
+}
+
+function planValidators(e: EffectContext, kind: ProposalKind,
+  record: Readonly<Record<string, CborValue>>): Apply {
+  const current = latestValidators(e);
+  if (kind === 'add-validator') {
+    const publicKey = record.publicKey as Uint8Array;
+    const address = e.suite.address(publicKey);
+    const agency = loadAgency(e, record.agency as string);
+    if (agency.status !== 'active') throw failed(`agency ${agency.id} is ${agency.status}`);
+    if (current.some((v) => bytesEqual(v.address, address))) {
+      throw failed(`validator ${toHex(address)} is already in the set`);
+    }
+    return planSchedule(e, [...current,
+      { address, publicKey, power: record.power as number, agency: agency.id }]);
+  }
+  const address = record.address as Uint8Array;
+  if (!current.some((v) => bytesEqual(v.address, address))) {
+    throw new ZwError(ErrorCode.NOT_FOUND, `validator ${toHex(address)} is not in the set`);
+  }
+  if (kind === 'remove-validator') {
+    return planSchedule(e, current.filter((v) => !bytesEqual(v.address, address)));
+  }
+  return planSchedule(e, current.map((v) => (bytesEqual(v.address, address)
+    ? { ...v, power: record.power as number } : v)));
+}
+
+/** Checks the new set is usable by consensus and schedules it at height + delay. */
+function planSchedule(e: EffectContext, validators: readonly ScheduledValidator[]): Apply {
+  if (validators.length === 0) throw failed('the validator set would be empty');
+  if (validators.length > governanceLimits.validatorsMax) throw failed('too many validators');
+  const total = validators.reduce((sum, v) => sum + v.power, 0);
+  if (!Number.isSafeInteger(total * 3)) throw failed('total voting power is too large');
+  const effectiveHeight = e.ctx.height + governanceLimits.validatorDelayHeights;
+  return () => {
+    appendSchedule(e.ctx.state, effectiveHeight, validators);
+    e.ctx.emit('ValidatorSetScheduled', { effectiveHeight, validators: validators.length,
+      totalPower: total, proposal: e.proposalId });
+  };
+}
+
+function planParams(e: EffectContext, record: Readonly<Record<string, CborValue>>): Apply {
+  return () => {
+    const merged = { ...readParamOverrides((_contract, key) => e.ctx.state.get(key)),
+      ...record };
+    e.ctx.state.set(paramOverridesKey, encode(merged as unknown as CborValue));
+    e.ctx.emit('ParamsChanged', { params: record, proposal: e.proposalId });
+  };
+}
+
+function planDeployment(e: EffectContext, kind: 'deploy-contract' | 'upgrade-contract',
+  record: Readonly<Record<string, CborValue>>): Apply {
+  const name = record.name as string;
+  const sourceHash = record.sourceHash as Uint8Array;
+  const approval: DeploymentApproval = {
+    name, sourceHash, action: kind === 'deploy-contract' ? 'deploy' : 'upgrade',
+    proposalId: e.proposalId, approvedHeight: e.ctx.height, payload: record,
+  };
+  return () => {
+    e.ctx.state.set(deploymentKey(name, sourceHash), recordValue(approval));
+    e.ctx.emit('ContractDeploymentApproved', { name, sourceHash, action: approval.action,
+      proposal: e.proposalId });
+  };
+}
+
+function planFreeze(e: EffectContext, frozen: boolean, name: string): Apply {
+  const stored = e.ctx.state.get(contractStatusKey(name));
+  const wasFrozen = stored !== undefined && (decode(stored) as { frozen: boolean }).frozen;
+  if (wasFrozen === frozen) throw failed(`contract ${name} is ${frozen ? '' : 'not '}frozen`);
+  return () => {
+    e.ctx.state.set(contractStatusKey(name), recordValue({ name, frozen,
+      proposalId: e.proposalId, height: e.ctx.height }));
+    e.ctx.emit(frozen ? 'ContractFrozen' : 'ContractUnfrozen', { name, proposal: e.proposalId });
+  };
+}
+
+/**
+ * The chain parameter overrides governance has set, merged over time (a later set-params wins
+ * per parameter): governance state `params`, a CBOR map from ChainParams names to values
+ * (integers; publicContracts and contractDeployers as sorted string arrays).
+ * The node MUST apply them over the genesis params for blocks after the one that set them.
+ */
+export function readParamOverrides(get: SystemStateRead): Partial<ChainParams> {
+  const stored = get(governanceContractName, paramOverridesKey);
+  return stored === undefined ? {} : (decode(stored) as Partial<ChainParams>);
+}
+
+/**
+ * governance `deployment/<name>/<sourceHash>`: an approved deploy or upgrade of contract `name`
+ * with exactly the source whose (chain-suite) hash is `sourceHash`. `payload` is the proposal's
+ * payload as given, including the VM's own fields. Approvals are never consumed: deploying the
+ * approved source twice is the deploy contract's concern.
+ */
+export interface DeploymentApproval {
+  readonly name: string;
+  readonly sourceHash: Uint8Array;
+  readonly action: 'deploy' | 'upgrade';
+  readonly proposalId: Uint8Array;
+  readonly approvedHeight: number;
+  readonly payload: CborValue;
+}
+
+export function readDeploymentApproval(get: SystemStateRead, name: string,
+  sourceHash: Uint8Array): DeploymentApproval | undefined {
+  if (!contractNamePattern.test(name) || sourceHash.length !== 32) return undefined;
+  const stored = get(governanceContractName, deploymentKey(name, sourceHash));
+  return stored === undefined ? undefined : (decode(stored) as unknown as DeploymentApproval);
+}
+
+/** Whether governance approved deploying (or, with action, specifically deploy/upgrade) it. */
+export function isDeploymentApproved(get: SystemStateRead, name: string,
+  sourceHash: Uint8Array, action?: 'deploy' | 'upgrade'): boolean {
+  const approval = readDeploymentApproval(get, name, sourceHash);
+  return approval !== undefined && (action === undefined || approval.action === action);
+}
+
+/** governance `contract-status/<name>`: frozen contracts refuse transactions (VM enforces). */
+export function isContractFrozen(get: SystemStateRead, name: string): boolean {
+  if (!contractNamePattern.test(name)) return false;
+  const stored = get(governanceContractName, contractStatusKey(name));
+  return stored !== undefined && (decode(stored) as { frozen: boolean }).frozen;
+}

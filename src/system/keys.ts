@@ -1,0 +1,87 @@
+// State key layouts of the identity and governance contracts, in one place, because three parties
+// read them: the contracts themselves, the lead's execution and admission (resolveSender, the
+// validator schedule, parameter overrides) and the VM's `contracts` deploy (approvals). A key is
+// an ASCII prefix followed by raw bytes or a UTF-8 name; values are canonical CBOR maps.
+import { concatBytes, utf8 } from '../core/index.js';
+
+export const identityContractName = 'identity';
+export const governanceContractName = 'governance';
+
+/**
+ * Reads one key of any contract's namespace. The ledger hashes (contract, key) into the tree key;
+ * see stateTreeKey. System contracts receive one of these at construction for reading the OTHER
+ * system namespace (their own namespace they always read through ctx.state).
+ */
+export type SystemStateRead = (contract: string, key: Uint8Array) => Uint8Array | undefined;
+
+function prefixed(prefix: string, rest: Uint8Array): Uint8Array {
+  return concatBytes(utf8(prefix), rest);
+}
+
+/** identity: `member/` + 20-byte address → Member record. */
+export function memberKey(address: Uint8Array): Uint8Array {
+  return prefixed('member/', address);
+}
+
+/** identity: `members/` + agency id → sorted array of the agency's non-revoked addresses. */
+export function agencyMembersKey(agency: string): Uint8Array {
+  return prefixed('members/', utf8(agency));
+}
+
+/** governance: `agency/` + agency id → Agency record. */
+export function agencyKey(agency: string): Uint8Array {
+  return prefixed('agency/', utf8(agency));
+}
+
+/** governance: the sorted array of every agency id ever added (removed ones included). */
+export const agencyListKey = utf8('agencies');
+
+/**
+ * governance: `root/` + 20-byte address → { agency, status: 'active' | 'revoked' }: the agency's
+ * root admin key (set at genesis or by add-agency, replaced by rotate-agency-key).
+ */
+export function rootAdminKey(address: Uint8Array): Uint8Array {
+  return prefixed('root/', address);
+}
+
+/** governance: `proposal/` + 32-byte id → Proposal record. */
+export function proposalKey(id: Uint8Array): Uint8Array {
+  return prefixed('proposal/', id);
+}
+
+/** governance: how many proposals were ever created (the next sequence number). */
+export const proposalCountKey = utf8('proposal-count');
+
+/** governance: `proposal-seq/<n>` (decimal) → the id of the n-th proposal, from 0. */
+export function proposalSequenceKey(sequence: number): Uint8Array {
+  return utf8(`proposal-seq/${sequence}`);
+}
+
+/** governance: ids of the open proposals, oldest first. */
+export const openProposalsKey = utf8('open-proposals');
+
+/** governance: `policy/` + proposal kind → the Policy that replaced the default. */
+export function policyKey(kind: string): Uint8Array {
+  return prefixed('policy/', utf8(kind));
+}
+
+/** governance: how many validator schedule entries exist (see readValidatorSchedule). */
+export const validatorScheduleKey = utf8('validator-schedule');
+
+/** governance: `validator-schedule/<n>` (decimal, from 0) → the n-th ScheduleEntry. */
+export function validatorScheduleEntryKey(index: number): Uint8Array {
+  return utf8(`validator-schedule/${index}`);
+}
+
+/** governance: the chain parameter overrides (see readParamOverrides). */
+export const paramOverridesKey = utf8('params');
+
+/** governance: `deployment/` + contract name + `/` + 32-byte source hash → DeploymentApproval. */
+export function deploymentKey(name: string, sourceHash: Uint8Array): Uint8Array {
+  return concatBytes(utf8(`deployment/${name}/`), sourceHash);
+}
+
+/** governance: `contract-status/` + contract name → { frozen, proposalId, height }. */
+export function contractStatusKey(name: string): Uint8Array {
+  return prefixed('contract-status/', utf8(name));
+}
