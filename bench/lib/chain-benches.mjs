@@ -10,15 +10,21 @@ import { vmStatus } from './vm.mjs';
 const accountsTotal = 200;
 const concurrency = 64;
 
+/** Warm-up size, and how long a measured run should last (its size follows the warm-up rate). */
 function sizes(ctx) {
-  return ctx.quick ? { warmup: 200, txs: 600 } : { warmup: 2_000, txs: 20_000 };
+  return ctx.quick ? { warmup: 200, runSeconds: 3, txsMin: 300, txsMax: 1_500 }
+    : { warmup: 2_000, runSeconds: 20, txsMin: 2_000, txsMax: 20_000 };
 }
 
 /** Runs the notarization load `ctx.runs` times after a warm-up; adds tps, p50 and p99. */
 async function notaryFigures(ctx, net, prefix, targets) {
-  const { warmup, txs } = sizes(ctx);
+  const { warmup, runSeconds, txsMin, txsMax } = sizes(ctx);
   const accounts = net.accounts(accountsTotal);
-  await net.load(await net.signNotarizations(accounts, warmup, 'warmup'), { concurrency, targets });
+  const warm = await net.load(await net.signNotarizations(accounts, warmup, 'warmup'),
+    { concurrency, targets });
+  const txs = Math.min(txsMax, Math.max(txsMin, Math.round(warm.tps * runSeconds)));
+  ctx.results.note(`${prefix}: ${txs} notarizations per run (about ${runSeconds} s at the ` +
+    `warm-up rate of ${Math.round(warm.tps)} tx/s), after ${warmup} warm-up.`);
   const runs = [];
   for (let r = 0; r < ctx.runs; r++) {
     const signed = await net.signNotarizations(accounts, txs, `run${r}`);
@@ -59,7 +65,6 @@ async function validatorsBench(ctx, agencies, label) {
   }
   ctx.results.note(`${label}: ${agencies} node process(es) on 127.0.0.1, ${concurrency} concurrent ` +
     `HTTP clients round-robin over the nodes, ${accountsTotal} sender accounts, ` +
-    `${sizes(ctx).txs} notarizations per run after ${sizes(ctx).warmup} warm-up, ` +
     `--verify-threads ${verifyThreads}.`);
 }
 
@@ -134,17 +139,20 @@ export async function rssBench(ctx) {
   const total = ctx.quick ? 5_000 : 1_000_000;
   const chunk = ctx.quick ? 2_500 : 20_000;
   const net = new BenchNetwork({ agencies: 1, suite: 'intl', verifyThreads: 1 });
-  const exponent = `${total / 10 ** Math.floor(Math.log10(total))}e${Math.floor(Math.log10(total))}`;
+  const deadline = performance.now() + ctx.capMs;
+  let sent = 0;
   try {
     await net.start();
     const accounts = net.accounts(accountsTotal);
     const startRss = net.rssMb(0);
     const tps = [];
-    for (let sent = 0; sent < total; sent += chunk) {
+    while (sent < total && performance.now() < deadline) {
       const signed = await net.signNotarizations(accounts, chunk, `rss${sent}`);
       tps.push((await net.load(signed, { concurrency })).tps);
-      if (sent % 100_000 === 0) ctx.log(`rss: ${sent + chunk} sent, ${Math.round(net.rssMb(0))} MB`);
+      sent += chunk;
+      if (sent % 100_000 === 0) ctx.log(`rss: ${sent} committed, ${Math.round(net.rssMb(0))} MB`);
     }
+    const exponent = shortCount(sent);
     const samples = [];
     for (let i = 0; i < 5; i++) {
       await sleep(500);
@@ -153,11 +161,19 @@ export async function rssBench(ctx) {
     ctx.results.add(`node.rss.mb.after${exponent}tx`, samples, 'MB');
     ctx.results.add(`node.rss.mb.atStart`, [startRss], 'MB');
     ctx.results.add(`node.longRun.notary.tps.${exponent}tx`, tps, 'tx/s (per chunk)');
-    if (total !== 1_000_000) {
-      ctx.results.miss('node.rss.mb.after1e6tx',
-        `quick mode measures after ${total} transactions (node.rss.mb.after${exponent}tx)`);
+    if (sent !== 1_000_000) {
+      ctx.results.miss('node.rss.mb.after1e6tx', ctx.quick
+        ? `quick mode measures after ${sent} transactions (node.rss.mb.after${exponent}tx)`
+        : `stopped at the time cap of ${Math.round(ctx.capMs / 60_000)} min after ${sent} ` +
+          `transactions (node.rss.mb.after${exponent}tx)`);
     }
   } finally {
     await net.close();
   }
+}
+
+/** 5000 -> '5e3', 620000 -> '6.2e5': a count for a figure name. */
+export function shortCount(count) {
+  const power = Math.floor(Math.log10(count));
+  return `${Number((count / 10 ** power).toPrecision(2))}e${power}`;
 }

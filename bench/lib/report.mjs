@@ -39,6 +39,7 @@ export class Results {
     }
     this.figures[name] = { median: round(a.median / b.median), min: round(a.min / b.max),
       max: round(a.max / b.min), unit };
+    this.missing = this.missing.filter((m) => m.name !== name);
   }
 
   miss(name, reason) {

@@ -43,6 +43,32 @@ export const limits = {
   subscriberQueueMessagesMax: 10_000,
   /** Blocks returned by one range query. */
   blockRangeMax: 100,
+  /** A contract bundle as deployed (it travels inside one transaction). */
+  contractSourceBytesMax: 60 * 1024,
+  /** Instrumented contract code is stored in chunks of this size (under the state value limit). */
+  contractCodeChunkBytes: 32 * 1024,
+  /** QuickJS heap of one contract's runtime (one per contract per block). */
+  contractMemoryBytesMax: 32 * 1024 * 1024,
+  /**
+   * QuickJS stack of one contract's runtime. WebAssembly frames also use the host's native stack,
+   * so this times (call depth + 1) must stay well inside Node's ~1 MB stack: QuickJS must report
+   * the overflow, never V8 (which would abort the whole WebAssembly module).
+   */
+  contractStackBytesMax: 64 * 1024,
+  /** Nested contract-to-contract calls below the transaction's own call. */
+  contractCallDepthMax: 4,
+  /** One value crossing the contract boundary (arguments, results, state values, events). */
+  contractValueBytesMax: 64 * 1024,
+  /** Entries returned by one state range call. */
+  contractRangeEntriesMax: 100,
+  /** Contract runtimes kept alive within one block; the least recently used is dropped. */
+  contractRuntimesPerBlockMax: 16,
+  /** Steps a contract's module code may take when it is loaded (not charged to any caller). */
+  contractLoadStepsMax: 1_000_000,
+  /** Gas budget of one read-only contract query (queries are not charged, only bounded). */
+  contractQueryGasMax: 10_000_000,
+  /** Keys per page of a contract's ordered key index. */
+  contractIndexPageKeysMax: 32,
 } as const;
 
 export type Limits = typeof limits;

@@ -3,6 +3,7 @@
 // execution treats them alike. A method sees only its own contract's namespace of the state.
 import { ErrorCode, ZwError } from '../core/index.js';
 import type { Address, CborValue, ChainId, Hash, Height, PublicKey } from '../core/index.js';
+import type { StateReader } from './execute.js';
 
 /** The key-value view of one contract's namespace. */
 export interface ContractState {
@@ -27,6 +28,16 @@ export interface CallContext {
   emit(name: string, data: CborValue): void;
   /** Charges gas; throws OUT_OF_GAS past the transaction's limit. */
   chargeGas(amount: number): void;
+  /** Gas left before the transaction's limit (contract runtimes meter their steps against it). */
+  gasRemaining(): number;
+  /** The contract that called this one, or null when the transaction called it directly. */
+  readonly caller: string | null;
+  /**
+   * Calls another contract's transaction method, at most `limits.contractCallDepthMax` deep. The
+   * callee's writes and events join this call's only when it succeeds, and are reverted with
+   * this call if this one later fails. A failure reaches the caller as a thrown ZwError.
+   */
+  call(contract: string, method: string, args: CborValue): CborValue;
 }
 
 export interface QueryContext {
@@ -46,23 +57,53 @@ export interface Contract {
   readonly methods: ReadonlyMap<string, MethodSpec>;
 }
 
+/**
+ * Finds contracts that are not built in: those deployed on chain (see src/system/contracts.ts).
+ * It MUST decide from `state` alone, so that every node resolves the same name to the same code.
+ */
+export interface ContractResolver {
+  resolve(name: string, state: StateReader): Contract | undefined;
+  /** Called BEFORE a block executes and after it, to start and drop per-block runtimes. */
+  beginBlock?(): void;
+  endBlock?(): void;
+}
+
 export class ContractRegistry {
   private readonly contracts = new Map<string, Contract>();
 
-  constructor(contracts: readonly Contract[]) {
+  constructor(contracts: readonly Contract[], private readonly resolver?: ContractResolver) {
     for (const contract of contracts) this.contracts.set(contract.name, contract);
   }
 
-  get(name: string): Contract | undefined {
-    return this.contracts.get(name);
+  /**
+   * A built-in contract, else a deployed one as `state` records it. Without `state` only the
+   * built-in contracts are found.
+   */
+  get(name: string, state?: StateReader): Contract | undefined {
+    const builtIn = this.contracts.get(name);
+    if (builtIn !== undefined || state === undefined) return builtIn;
+    return this.resolver?.resolve(name, state);
+  }
+
+  /** True for the names of built-in contracts, which no deployment may take. */
+  isBuiltIn(name: string): boolean {
+    return this.contracts.has(name);
+  }
+
+  beginBlock(): void {
+    this.resolver?.beginBlock?.();
+  }
+
+  endBlock(): void {
+    this.resolver?.endBlock?.();
   }
 
   /**
    * Refuses a transaction at admission whose contract, method or argument form is wrong, so the
    * client learns at once. Execution checks again: a contract may change before inclusion.
    */
-  checkCall(contractName: string, method: string, args: CborValue): void {
-    const contract = this.contracts.get(contractName);
+  checkCall(contractName: string, method: string, args: CborValue, state?: StateReader): void {
+    const contract = this.get(contractName, state);
     if (contract === undefined) {
       throw new ZwError(ErrorCode.UNKNOWN_CONTRACT, `no contract named ${contractName}`);
     }

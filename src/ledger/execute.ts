@@ -110,7 +110,14 @@ export function executeBlock(
   // before its transactions, so that header 2 signs it like any other result.
   for (const update of initialWrites) blockWrites.put(update.key, update.value);
   const recorded = recordEvidence(env.suite, block, blockWrites, evidence);
-  const receipts = txs.map((bytes) => executeTx(env, block, blockWrites, bytes));
+  // Contract runtimes live for one block: nothing a contract keeps in memory outlives it.
+  env.contracts.beginBlock();
+  let receipts: Receipt[];
+  try {
+    receipts = txs.map((bytes) => executeTx(env, block, blockWrites, bytes));
+  } finally {
+    env.contracts.endBlock();
+  }
   const updates = [...blockWrites.writes.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, update]) => update);
@@ -220,6 +227,10 @@ class GasMeter {
   used = 0;
   constructor(private readonly limit: number) {}
 
+  get remaining(): number {
+    return this.limit - this.used;
+  }
+
   charge(amount: number): void {
     assert(Number.isSafeInteger(amount) && amount >= 0, 'gas charge must be a whole number');
     this.used += amount;
@@ -234,7 +245,7 @@ function runMethod(
   env: ExecutionEnvironment, block: BlockContext, tx: SignedTx, hash: Hash,
   writes: WriteSet, events: ContractEvent[], meter: GasMeter, who: SenderIdentity,
 ): CborValue {
-  const contract = env.contracts.get(tx.contract);
+  const contract = env.contracts.get(tx.contract, writes);
   if (contract === undefined || tx.contract === accountContract) {
     throw new ZwError(ErrorCode.UNKNOWN_CONTRACT, `no contract named ${tx.contract}`);
   }
@@ -248,17 +259,78 @@ function runMethod(
     sender: env.suite.address(tx.sender), senderKey: tx.sender,
     senderAgency: who.agency, senderRoles: who.roles,
     state: meteredState(env.suite, tx.contract, writes, meter),
-    emit(name, data) {
-      const size = encode(data).length;
-      if (events.length >= limits.eventsPerTxMax || size > limits.eventBytesMax) {
-        throw new ZwError(ErrorCode.TOO_LARGE, 'too many or too large events');
-      }
-      meter.charge(gasCosts.eventByte * size);
-      events.push({ contract: tx.contract, name, data });
-    },
+    emit: emitter(events, tx.contract, meter),
     chargeGas: (amount) => meter.charge(amount),
+    gasRemaining: () => meter.remaining,
+    caller: null,
+    call: (name, methodName, args) => callNested(
+      { env, parent: ctx, caller: tx.contract, writes, events, meter, depth: 1 },
+      name, methodName, args),
   };
   return method.run(ctx, tx.args);
+}
+
+function emitter(
+  events: ContractEvent[], contract: string, meter: GasMeter,
+): (name: string, data: CborValue) => void {
+  return (name, data) => {
+    const size = encode(data).length;
+    if (events.length >= limits.eventsPerTxMax || size > limits.eventBytesMax) {
+      throw new ZwError(ErrorCode.TOO_LARGE, 'too many or too large events');
+    }
+    meter.charge(gasCosts.eventByte * size);
+    events.push({ contract, name, data });
+  };
+}
+
+interface CallFrame {
+  readonly env: ExecutionEnvironment;
+  readonly parent: CallContext;
+  readonly caller: string;
+  readonly writes: WriteSet;
+  readonly events: ContractEvent[];
+  readonly meter: GasMeter;
+  readonly depth: number;
+}
+
+/**
+ * A contract-to-contract call: the callee runs on its own overlay of the caller's writes and its
+ * own event list, merged into the caller's only when it returns, so a failed callee leaves no
+ * trace and a callee's effects revert with a caller that fails later. Gas is the one meter of
+ * the transaction; the sender stays the transaction's signer and `caller` names the contract.
+ */
+function callNested(frame: CallFrame, name: string, methodName: string, args: CborValue):
+  CborValue {
+  if (frame.depth > limits.contractCallDepthMax) {
+    throw new ZwError(ErrorCode.CONTRACT_FAILED,
+      `contract calls nest deeper than ${limits.contractCallDepthMax}`);
+  }
+  frame.meter.charge(gasCosts.txBase);
+  const contract = frame.env.contracts.get(name, frame.writes);
+  const method = contract?.methods.get(methodName);
+  if (contract === undefined || name === accountContract) {
+    throw new ZwError(ErrorCode.UNKNOWN_CONTRACT, `no contract named ${name}`);
+  }
+  if (method === undefined || method.kind !== 'tx') {
+    throw new ZwError(ErrorCode.UNKNOWN_METHOD, `contract ${name} has no transaction method ${methodName}`);
+  }
+  const writes = new WriteSet(frame.writes);
+  const events: ContractEvent[] = [];
+  const ctx: CallContext = {
+    ...frame.parent,
+    state: meteredState(frame.env.suite, name, writes, frame.meter),
+    emit: emitter(events, name, frame.meter),
+    caller: frame.caller,
+    call: (next, nextMethod, nextArgs) => callNested({ ...frame, parent: ctx, caller: name,
+      writes, events, depth: frame.depth + 1 }, next, nextMethod, nextArgs),
+  };
+  const result = method.run(ctx, args);
+  if (frame.events.length + events.length > limits.eventsPerTxMax) {
+    throw new ZwError(ErrorCode.TOO_LARGE, 'too many events');
+  }
+  writes.mergeInto(frame.writes);
+  frame.events.push(...events);
+  return result;
 }
 
 function meteredState(

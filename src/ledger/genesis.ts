@@ -58,6 +58,12 @@ export interface ChainParams {
   /** A block is made at least this often even when there is nothing to commit. */
   readonly emptyBlockIntervalMs: number;
   /**
+   * Hex addresses that may deploy and upgrade contracts. Until on-chain governance decides
+   * deployments, this list is the whole policy, and its default is empty: no one may deploy
+   * unless the genesis names them (`zw init` names the network's admin key).
+   */
+  readonly contractDeployers?: readonly string[];
+  /**
    * Contracts that accept transactions from senders who are not members of any agency (e.g. a
    * public notarization service). Every other contract requires an active member.
    */
@@ -85,6 +91,7 @@ export const defaultParams: ChainParams = {
   timeoutDeltaMs: 250,
   timeoutCommitMs: 100,
   emptyBlockIntervalMs: 10_000,
+  contractDeployers: [],
   publicContracts: ['notary'],
 };
 

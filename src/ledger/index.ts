@@ -11,7 +11,7 @@ export {
 export type { BlockHeader, Block, Receipt, ContractEvent, Evidence } from './block.js';
 export { ContractRegistry } from './contract.js';
 export type {
-  Contract, MethodSpec, CallContext, QueryContext, ContractState,
+  Contract, MethodSpec, CallContext, QueryContext, ContractState, ContractResolver,
 } from './contract.js';
 export { stateTreeKey, accountContract } from './state-keys.js';
 export { executeBlock, accountNonce, gasCosts, evidenceContract } from './execute.js';

@@ -11,7 +11,7 @@ export function runQuery(
   at: { chainId: ChainId; height: Height }, contractName: string, method: string,
   args: CborValue,
 ): CborValue {
-  const contract = contracts.get(contractName);
+  const contract = contracts.get(contractName, state);
   if (contract === undefined || contractName === accountContract) {
     throw new ZwError(ErrorCode.UNKNOWN_CONTRACT, `no contract named ${contractName}`);
   }

@@ -12,6 +12,7 @@ import {
   encodeCommit, encodeHeader, encodeReceipt, evidenceHash, evidenceToValue, executeBlock,
   receiptsRoot, runQuery, stateTreeKey, txRoot, zeroHash,
 } from '../ledger/index.js';
+import type { ContractRegistry } from '../ledger/index.js';
 import type {
   Block, BlockExpectations, BlockHeader, Evidence, IdentifySender, LoadedGenesis, Receipt,
   StateReader, StateUpdate,
@@ -19,6 +20,8 @@ import type {
 import { StateTree, encodeProof } from '../state/index.js';
 import type { ChainStore } from '../storage/index.js';
 import { systemContracts } from '../system/index.js';
+import { ContractVm } from '../vm/index.js';
+import type { VmModule } from '../vm/index.js';
 import type { BlockLookup, ProofMaterial, StateLookup } from '../api/index.js';
 
 export interface Tip {
@@ -48,6 +51,12 @@ export interface ChainHooks {
   readonly genesisWrites?: readonly StateUpdate[];
   /** Validator-set changes recorded in state, each a full set and the height it applies from. */
   readonly validatorSchedule?: (state: StateReader) => readonly ScheduledValidators[];
+  /**
+   * The loaded contract runtime (src/node/vm-loader.ts). Without it deployed contracts are
+   * unknown and deploys fail: fine for tools and simulations that never deploy, never for a
+   * node of a chain that has contracts.
+   */
+  readonly vm?: VmModule;
 }
 
 export class Chain {
@@ -55,12 +64,15 @@ export class Chain {
   private tipValue: Tip | undefined;
   readonly tree: StateTree;
   readonly latestState: StateReader;
-  readonly contracts = systemContracts();
+  readonly contracts: ContractRegistry;
 
   constructor(
     readonly genesis: LoadedGenesis, readonly store: ChainStore,
     private readonly hooks: ChainHooks = {},
   ) {
+    this.contracts = systemContracts({ hash: genesis.suite.hash,
+      deployers: genesis.genesis.params.contractDeployers ?? [],
+      ...(hooks.vm === undefined ? {} : { vm: new ContractVm(hooks.vm) }) });
     this.tree = new StateTree(genesis.suite.hash, store);
     this.latestState = { get: (treeKey) => store.latestValue(treeKey) };
     this.tipValue = this.loadTip();

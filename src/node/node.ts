@@ -31,6 +31,8 @@ import type { NodeConfig } from './config.js';
 import { ConsensusDriver, systemClock } from './consensus-driver.js';
 import { loadGenesisFile } from './genesis.js';
 import { VerifyPool } from './verify-pool.js';
+import { loadVm } from './vm-loader.js';
+import type { VmModule } from '../vm/index.js';
 
 export const nodeVersion = '0.2.0';
 
@@ -69,10 +71,11 @@ export class ZhengwuNode implements ApiBackend {
     readonly log: Logger,
     home: string,
     p2pPort: number,
+    vm: VmModule,
   ) {
     const genesis = loaded;
     const suite = genesis.suite;
-    this.chain = new Chain(genesis, store);
+    this.chain = new Chain(genesis, store, { vm });
     this.mempool = new Mempool({ chainId: genesis.chainId }, {
       nonceOf: (address) => this.chain.nonceOf(address),
       height: () => this.chain.height,
@@ -124,8 +127,9 @@ export class ZhengwuNode implements ApiBackend {
     checkGenesisHash(store, genesis);
     const signer = new SignerStateFile(join(dataDir, 'signer-state.json'));
     const pool = new VerifyPool({ suite: genesis.suite.name, threads: init.verifyThreads ?? 1 });
+    const vm = await loadVm();
     const node = new ZhengwuNode(config, genesis, key, store, signer, pool, log, home,
-      init.p2pPort ?? config.p2p.port);
+      init.p2pPort ?? config.p2p.port, vm);
     await node.network.start();
     node.api = await createApiServer(node, {
       host: config.api.host, port: init.apiPort ?? config.api.port, logger: false,
@@ -193,7 +197,9 @@ export class ZhengwuNode implements ApiBackend {
       if (envelope.tx.gasLimit > gasMax) {
         throw new ZwError(ErrorCode.INVALID_ARGUMENT, `gas limit exceeds the chain's ${gasMax}`);
       }
-      this.chain.contracts.checkCall(envelope.tx.contract, envelope.tx.method, envelope.tx.args);
+      // Deployed contracts are looked up in the latest committed state.
+      this.chain.contracts.checkCall(envelope.tx.contract, envelope.tx.method, envelope.tx.args,
+        this.chain.latestState);
       if (this.mempool.has(toHex(hash))) {
         throw new ZwError(ErrorCode.DUPLICATE, 'transaction is already in the mempool');
       }

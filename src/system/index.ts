@@ -1,5 +1,8 @@
 // Public entry of `system`: the built-in system contracts every chain starts with.
 import { ContractRegistry } from '../ledger/index.js';
+import type { HashFunction } from '../core/index.js';
+import type { ContractVm } from '../vm/index.js';
+import { ContractsSystem } from './contracts.js';
 import { notaryContract } from './notary.js';
 import type { Contract } from '../ledger/index.js';
 import { governanceContract } from './governance.js';
@@ -8,9 +11,28 @@ import type { SystemComponents } from './identity.js';
 
 export { notaryContract, notaryContractName, decodeNotaryRecord } from './notary.js';
 export type { NotaryRecord } from './notary.js';
+export { ContractsSystem, contractsContractName } from './contracts.js';
+export type { ContractsInit, DeployedContract } from './contracts.js';
 
-export function systemContracts(): ContractRegistry {
-  return new ContractRegistry([notaryContract()]);
+export interface SystemOptions {
+  readonly hash: HashFunction;
+  /** The contract runtime; without it deployed contracts are unknown and deploys are refused. */
+  readonly vm?: ContractVm;
+  /** Hex addresses that may deploy contracts (genesis `contractDeployers`). */
+  readonly deployers?: readonly string[];
+}
+
+/**
+ * The registry of built-in contracts, and with `options` the `contracts` system contract and the
+ * resolver of contracts deployed through it.
+ */
+export function systemContracts(options?: SystemOptions): ContractRegistry {
+  if (options === undefined) return new ContractRegistry([notaryContract()]);
+  const builtInNames = new Set(['notary', 'contracts']);
+  const system = new ContractsSystem({ hash: options.hash, vm: options.vm,
+    deployers: (options.deployers ?? []).map((address) => address.toLowerCase()),
+    builtIn: (name) => builtInNames.has(name) });
+  return new ContractRegistry([notaryContract(), system.contract()], system);
 }
 
 // Identity, membership and governance (issue 5). The lead wires them into the registry with

@@ -1,0 +1,292 @@
+// The `contracts` system contract: deploys and upgrades TypeScript contracts (as built JS
+// bundles) and resolves deployed names to runnable contracts for the ledger. Deploy stores the
+// source, its hash, the instrumented code (the code that actually runs, so a later change of
+// instrumenter cannot change a deployed contract's gas) and the deployer; every version is kept
+// and upgrade moves the current pointer, keeping the contract's state.
+//
+// Who may deploy: until governance lands, only the addresses in the genesis parameter
+// `contractDeployers`, which is empty by default, so a chain has no deployers unless its
+// genesis names them. `zw init` creates <dir>/admin.key and names its address.
+import {
+  ErrorCode, ZwError, decode, encode, fromUtf8, limits, toHex, utf8,
+} from '../core/index.js';
+import type { CborValue, HashFunction } from '../core/index.js';
+import { stateTreeKey } from '../ledger/index.js';
+import type {
+  CallContext, Contract, ContractResolver, MethodSpec, QueryContext, StateReader,
+} from '../ledger/index.js';
+import { instrument, vmGasCosts } from '../vm/index.js';
+import type { CallInfo, ContractHost, ContractVm, MethodKind, RawState } from '../vm/index.js';
+
+export const contractsContractName = 'contracts';
+
+/** Names no deployment may take besides the built-in contracts' own. */
+const reservedNames: ReadonlySet<string> = new Set(['account', 'evidence', 'contracts', 'system']);
+const namePattern = /^[a-z][a-z0-9-]{1,47}$/;
+const versionPattern = /^[0-9A-Za-z.+-]{1,32}$/;
+
+/** Gas of a deployment on top of its state writes: fixed, and per source byte. */
+const deployGas = 100_000;
+const deploySourceByteGas = 10;
+
+export interface DeployedContract {
+  readonly name: string;
+  readonly version: string;
+  readonly codeHash: Uint8Array;
+  readonly sourceHash: Uint8Array;
+  readonly deployer: Uint8Array;
+  readonly height: number;
+  readonly methods: Readonly<Record<string, MethodKind>>;
+  readonly versions: readonly string[];
+  readonly chunks: number;
+}
+
+export interface ContractsInit {
+  readonly hash: HashFunction;
+  /** The loaded runtime; without one, deployed contracts cannot run (deploys are refused). */
+  readonly vm: ContractVm | undefined;
+  /** Hex addresses allowed to deploy (genesis `contractDeployers`). */
+  readonly deployers: readonly string[];
+  /** Names of the built-in contracts. */
+  readonly builtIn: (name: string) => boolean;
+}
+
+function currentKey(name: string): Uint8Array {
+  return utf8(`c/${name}`);
+}
+
+function versionKey(name: string, version: string): Uint8Array {
+  return utf8(`v/${name}/${version}`);
+}
+
+function chunkKey(codeHash: Uint8Array, index: number): Uint8Array {
+  return utf8(`k/${toHex(codeHash)}/${index}`);
+}
+
+function bad(message: string): ZwError {
+  return new ZwError(ErrorCode.BAD_ARGUMENTS, message);
+}
+
+interface DeployArgs {
+  readonly name: string;
+  readonly source: string;
+  readonly version: string;
+  readonly init: CborValue;
+}
+
+function readDeployArgs(args: CborValue): DeployArgs {
+  if (args === null || typeof args !== 'object' || Array.isArray(args) ||
+      args instanceof Uint8Array) {
+    throw bad('deploy takes {name, source, version, init?}');
+  }
+  const record = args as Readonly<Record<string, CborValue>>;
+  for (const key of Object.keys(record)) {
+    if (!['name', 'source', 'version', 'init'].includes(key)) throw bad(`unknown argument ${key}`);
+  }
+  const { name, source, version } = record;
+  if (typeof name !== 'string' || !namePattern.test(name)) {
+    throw bad('name must be 2-48 characters: a-z, 0-9 and -, starting with a letter');
+  }
+  if (typeof version !== 'string' || !versionPattern.test(version)) {
+    throw bad('version must be 1-32 characters: letters, digits, . + -');
+  }
+  if (typeof source !== 'string' || source.length === 0 ||
+      utf8(source).length > limits.contractSourceBytesMax) {
+    throw bad(`source must be a JS bundle of at most ${limits.contractSourceBytesMax} bytes`);
+  }
+  return { name, source, version, init: record.init ?? null };
+}
+
+function decodeRecord(bytes: Uint8Array): DeployedContract {
+  return decode(bytes) as unknown as DeployedContract;
+}
+
+/** Reads the current record of a deployed contract through any state view. */
+function readRecord(get: (key: Uint8Array) => Uint8Array | undefined, name: string):
+  DeployedContract | undefined {
+  const stored = get(currentKey(name));
+  return stored === undefined ? undefined : decodeRecord(stored);
+}
+
+export class ContractsSystem implements ContractResolver {
+  constructor(private readonly init: ContractsInit) {}
+
+  /** The `contracts` system contract itself. */
+  contract(): Contract {
+    return {
+      name: contractsContractName,
+      methods: new Map<string, MethodSpec>([
+        ['deploy', { kind: 'tx', run: (ctx, args) => this.deploy(ctx, args, false),
+          checkArgs: (args) => { readDeployArgs(args); } }],
+        ['upgrade', { kind: 'tx', run: (ctx, args) => this.deploy(ctx, args, true),
+          checkArgs: (args) => { readDeployArgs(args); } }],
+        ['get', { kind: 'query', run: (ctx, args) => this.get(ctx, args) }],
+        ['source', { kind: 'query', run: (ctx, args) => this.source(ctx, args) }],
+      ]),
+    };
+  }
+
+  beginBlock(): void {
+    this.init.vm?.beginBlock();
+  }
+
+  endBlock(): void {
+    this.init.vm?.endBlock();
+  }
+
+  private deploy(ctx: CallContext, args: CborValue, upgrade: boolean): CborValue {
+    const { name, source, version, init } = readDeployArgs(args);
+    const vm = this.init.vm;
+    if (vm === undefined) {
+      throw new ZwError(ErrorCode.UNAVAILABLE, 'this node has no contract runtime loaded');
+    }
+    if (!this.init.deployers.includes(toHex(ctx.sender))) {
+      throw new ZwError(ErrorCode.UNAUTHORIZED,
+        'only the genesis contractDeployers may deploy contracts (until governance decides)');
+    }
+    if (this.init.builtIn(name) || reservedNames.has(name)) {
+      throw bad(`${name} is the name of a system contract`);
+    }
+    ctx.chargeGas(deployGas + deploySourceByteGas * source.length);
+    const existing = readRecord((key) => ctx.state.get(key), name);
+    if (upgrade && existing === undefined) {
+      throw new ZwError(ErrorCode.NOT_FOUND, `no contract named ${name} to upgrade`);
+    }
+    if (!upgrade && existing !== undefined) {
+      throw new ZwError(ErrorCode.ALREADY_EXISTS, `contract ${name} exists; use upgrade`);
+    }
+    if (existing?.versions.includes(version) === true) {
+      throw new ZwError(ErrorCode.ALREADY_EXISTS, `${name} already has a version ${version}`);
+    }
+    const { code } = instrument(source);
+    const codeBytes = utf8(code);
+    const codeHash = this.init.hash(codeBytes);
+    const sourceHash = this.init.hash(utf8(source));
+    const methods = this.inspect(vm, name, code, ctx);
+    const chunks = Math.ceil(codeBytes.length / limits.contractCodeChunkBytes);
+    for (let index = 0; index < chunks; index++) {
+      const start = index * limits.contractCodeChunkBytes;
+      ctx.state.set(chunkKey(codeHash, index),
+        codeBytes.subarray(start, start + limits.contractCodeChunkBytes));
+    }
+    const record: DeployedContract = { name, version, codeHash, sourceHash, deployer: ctx.sender,
+      height: ctx.height, methods, versions: [...(existing?.versions ?? []), version], chunks };
+    ctx.state.set(versionKey(name, version), encode({ name, version, source, sourceHash,
+      codeHash, chunks, deployer: ctx.sender, height: ctx.height, methods }));
+    ctx.state.set(currentKey(name), encode(record as unknown as CborValue));
+    ctx.emit(upgrade ? 'ContractUpgraded' : 'ContractDeployed',
+      { name, version, codeHash, sourceHash, deployer: ctx.sender });
+    if (!upgrade && methods.init === 'tx') ctx.call(name, 'init', init);
+    return { name, version, codeHash, sourceHash, methods };
+  }
+
+  /** Loads the module once in a throwaway runtime to learn its methods (and that it loads). */
+  private inspect(vm: ContractVm, name: string, code: string, ctx: CallContext):
+    Record<string, MethodKind> {
+    const session = vm.scratch(name, code);
+    try {
+      ctx.chargeGas(vmGasCosts.hostCall * 10);
+      const methods: Record<string, MethodKind> = {};
+      for (const [method, kind] of session.methods) methods[method] = kind;
+      if (Object.keys(methods).length === 0) {
+        throw bad('the contract exports no methods (use tx() and query() from zhengwu/contract)');
+      }
+      return methods;
+    } finally {
+      session.dispose();
+    }
+  }
+
+  private get(ctx: QueryContext, args: CborValue): CborValue {
+    const name = (args as Readonly<Record<string, CborValue>> | null)?.name;
+    if (typeof name !== 'string') throw bad('contracts.get takes {name}');
+    const record = readRecord((key) => ctx.state.get(key), name);
+    return record === undefined ? null : record as unknown as CborValue;
+  }
+
+  private source(ctx: QueryContext, args: CborValue): CborValue {
+    const record = args as Readonly<Record<string, CborValue>> | null;
+    const name = record?.name;
+    if (typeof name !== 'string') throw bad('contracts.source takes {name, version?}');
+    const current = readRecord((key) => ctx.state.get(key), name);
+    const version = typeof record?.version === 'string' ? record.version : current?.version;
+    if (version === undefined) return null;
+    const stored = ctx.state.get(versionKey(name, version));
+    return stored === undefined ? null : decode(stored);
+  }
+
+  // ---- Resolution of deployed contracts ------------------------------------------------------
+
+  resolve(name: string, state: StateReader): Contract | undefined {
+    const vm = this.init.vm;
+    if (vm === undefined || !namePattern.test(name)) return undefined;
+    const treeKey = (key: Uint8Array): Uint8Array =>
+      stateTreeKey(this.init.hash, contractsContractName, key);
+    const record = readRecord((key) => state.get(treeKey(key)), name);
+    if (record === undefined) return undefined;
+    const loadCode = (): string => {
+      const parts: Uint8Array[] = [];
+      for (let index = 0; index < record.chunks; index++) {
+        const chunk = state.get(treeKey(chunkKey(record.codeHash, index)));
+        if (chunk === undefined) throw new ZwError(ErrorCode.INTERNAL, 'contract code missing');
+        parts.push(chunk);
+      }
+      return parts.map((part) => fromUtf8(part)).join('');
+    };
+    const sessionKey = `${name}@${toHex(record.codeHash)}`;
+    const methods = new Map<string, MethodSpec>();
+    for (const [method, kind] of Object.entries(record.methods)) {
+      methods.set(method, kind === 'tx'
+        ? { kind: 'tx', run: (ctx, args) => {
+          if (method === 'init' && ctx.caller !== contractsContractName) {
+            throw new ZwError(ErrorCode.UNAUTHORIZED, 'init runs only once, at deployment');
+          }
+          return vm.session(sessionKey, name, loadCode).call(method, args, txHost(ctx, name));
+        } }
+        : { kind: 'query', run: (ctx, args) => {
+          const session = vm.scratch(name, loadCode());
+          try {
+            return session.call(method, args, queryHost(ctx, name));
+          } finally {
+            session.dispose();
+          }
+        } });
+    }
+    return { name, methods };
+  }
+}
+
+function txHost(ctx: CallContext, name: string): ContractHost {
+  const info: CallInfo = { contract: name, caller: ctx.caller, sender: toHex(ctx.sender),
+    agency: null, roles: [], txHash: toHex(ctx.txHash), height: ctx.height, time: ctx.time };
+  return {
+    info, readOnly: false, state: ctx.state,
+    gasRemaining: () => ctx.gasRemaining(),
+    chargeGas: (amount) => ctx.chargeGas(amount),
+    emit: (event, data) => ctx.emit(event, data),
+    call: (contract, method, args) => ctx.call(contract, method, args),
+  };
+}
+
+function queryHost(ctx: QueryContext, name: string): ContractHost {
+  const info: CallInfo = { contract: name, caller: null, sender: null, agency: null, roles: [],
+    txHash: null, height: ctx.height, time: 0 };
+  let remaining: number = limits.contractQueryGasMax;
+  const readOnly = (): never => {
+    throw new ZwError(ErrorCode.UNAUTHORIZED, 'a query cannot write state, emit or call');
+  };
+  const state: RawState = { get: (key) => ctx.state.get(key), set: readOnly, delete: readOnly };
+  return {
+    info, readOnly: true, state,
+    gasRemaining: () => remaining,
+    chargeGas: (amount) => {
+      remaining -= amount;
+      if (remaining < 0) {
+        remaining = 0;
+        throw new ZwError(ErrorCode.OUT_OF_GAS, `query exceeded ${limits.contractQueryGasMax} gas`);
+      }
+    },
+    emit: readOnly,
+    call: readOnly,
+  };
+}
