@@ -13,3 +13,8 @@ export { getSuite, createKeystore, openKeystore } from '../crypto/index.js';
 export type { CryptoSuite, KeyPair, SuiteName } from '../crypto/index.js';
 export { notaryContractName, notarize, checkNotarization } from './notary.js';
 export type { Notarization, NotaryCheck } from './notary.js';
+export {
+  propose, vote, proposal, proposals, agency, agencies, member, members, identityCall,
+  receiptResult, identityContractName, governanceContractName,
+} from './governance.js';
+export type { ProposalStatusFilter } from './governance.js';

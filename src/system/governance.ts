@@ -194,7 +194,8 @@ class Governance {
     let closed = 0;
     for (const id of open) {
       const proposal = decodeProposal(ctx.state.get(proposalKey(id)) as Uint8Array);
-      if (ctx.height > proposal.deadlineHeight && closed < governanceLimits.expirySweepProposalsMax) {
+      const due = ctx.height > proposal.deadlineHeight;
+      if (due && closed < governanceLimits.expirySweepProposalsMax) {
         closed += 1;
         ctx.state.set(proposalKey(id), proposalValue({ ...proposal, status: 'expired',
           closedHeight: ctx.height }));

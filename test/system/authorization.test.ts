@@ -2,7 +2,8 @@
 // caller × every protected method, an active admin (registered or the agency's root key) succeeds
 // and every other caller — each non-admin role, a custom role, a non-member, a suspended, revoked
 // or expired admin, an admin of a suspended agency, an admin of another agency acting on this
-// agency's members (registering goes into the caller's own agency) — is refused with UNAUTHORIZED and changes nothing but its own nonce.
+// agency's members (registering goes into the caller's own agency) — is refused with
+// UNAUTHORIZED and changes nothing but its own nonce.
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/core/index.js';
 import type { CborValue } from '../../src/core/index.js';
