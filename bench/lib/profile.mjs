@@ -96,7 +96,7 @@ async function profileNetwork(ctx, agencies, title) {
         `${busy || 'none'}. Main-thread self time by area: ${main.byArea.map((a) =>
           `${a.area} ${a.percent.toFixed(1)}%`).join(', ')}. Percentages are of all samples ` +
         'in the window.',
-      top: main.top, mainIdlePercent: main.idlePercent,
+      top: main.top, byArea: main.byArea, mainIdlePercent: main.idlePercent,
       workerBusyPercent: workers.map((w) => 100 - w.idlePercent) });
     ctx.log(`profile ${title}: top ${main.top.slice(0, 3).map((f) => f.name).join(', ')}`);
   } finally {

@@ -158,10 +158,35 @@ export function markdown(json) {
     out.push('## Not measured', '', ...json.missing.map((m) => `- \`${m.name}\`: ${m.reason}`), '');
   }
   for (const p of json.profiles) {
-    out.push(`## Profile: ${p.title}`, '', p.summary, '', '| self % | self ms | function | where |',
+    out.push(`## Profile: ${p.title}`, '', verdict(p), '', p.summary, '',
+      '| self % | self ms | function | where |',
       '|---:|---:|---|---|', ...p.top.map((f) =>
         `| ${f.percent.toFixed(1)} | ${Math.round(f.selfMs)} | \`${f.name}\` | ${f.where} |`), '');
   }
   if (json.notes.length > 0) out.push('## Notes', '', ...json.notes.map((n) => `- ${n}`), '');
   return out.join('\n');
+}
+
+/** Reads a profile: which side of the node is saturated, and where that side spends its time. */
+export function verdict(profile) {
+  if (profile.mainIdlePercent === undefined) return '';
+  const mainBusy = 100 - profile.mainIdlePercent;
+  const workers = profile.workerBusyPercent ?? [];
+  const workerBusy = workers.length === 0 ? 0 : workers.reduce((a, b) => a + b, 0) / workers.length;
+  const areas = (profile.byArea ?? []).slice(0, 4)
+    .map((a) => `${a.area} ${a.percent.toFixed(0)}%`).join(', ');
+  const functions = profile.top.slice(0, 5).map((f) => `\`${f.name}\``).join(', ');
+  const where = `${areas === '' ? '' : `its self time goes to ${areas}; `}top functions ${functions}`;
+  if (workerBusy >= 80) {
+    return `**Bottleneck: signature verification** (worker threads ${workerBusy.toFixed(0)}% busy).`;
+  }
+  if (mainBusy >= 80) {
+    return `**Bottleneck: the node's main thread** (${mainBusy.toFixed(0)}% busy; signature ` +
+      `workers ${workerBusy.toFixed(0)}% busy): HTTP admission, gossip, consensus, block ` +
+      `execution and storage share one event loop; ${where}.`;
+  }
+  return `**No thread of the node is saturated** (main ${mainBusy.toFixed(0)}% busy, signature ` +
+    `workers ${workerBusy.toFixed(0)}%): the node waits on block pacing and consensus rounds, ` +
+    `on fsync, or on a CPU held by other processes (clients, other nodes, other work on the ` +
+    `machine); ${where}.`;
 }
