@@ -14,7 +14,9 @@ import type {
 } from '../../src/core/index.js';
 
 export type ViolationKind =
-  | 'fork' | 'bad-commit' | 'non-contiguous' | 'double-sign' | 'unexpected-refusal' | 'liveness';
+  | 'fork' | 'bad-commit' | 'non-contiguous' | 'double-sign' | 'unexpected-refusal' | 'liveness'
+  // The ledger simulator's (ledger-checker.ts): results, durability and acknowledged txs.
+  | 'state-root' | 'went-back' | 'bad-store' | 'lost-tx' | 'exception';
 
 export interface Violation {
   readonly kind: ViolationKind;

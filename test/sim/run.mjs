@@ -1,16 +1,19 @@
 #!/usr/bin/env node
-// `npm run sim -- [--seeds N] [--validators 4,7] [--first S] [--seed S] [--real] [--real-seeds N]
-// [--jobs J]`: the long consensus simulation. Vitest rejects options it does not know, so this
-// script turns ours into the environment variables test/sim/harness.ts reads and runs vitest
-// with vitest.sim.config.ts. With --jobs J it splits the seed range over J vitest processes;
-// the default is one, since the machine is shared.
+// `npm run sim -- [--ledger | --all] [--seeds N] [--validators 4,7] [--first S] [--seed S]
+// [--real] [--real-seeds N] [--jobs J]`: the long simulation. By default it runs the consensus
+// engine simulator (test/sim/sim-*, controls); --ledger runs the ledger simulator instead (the
+// production driver, chain, mempool and store: test/sim/ledger-*), and --all runs both. Vitest
+// rejects options it does not know, so this script turns ours into the environment variables
+// test/sim/harness.ts and ledger-harness.ts read and runs vitest with vitest.sim.config.ts.
+// With --jobs J it splits the seed range over J vitest processes; the default is one, since the
+// machine is shared.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const options = { seeds: '', validators: '', first: '1', seed: '', real: false, realSeeds: '',
-  jobs: '1' };
+  jobs: '1', suite: 'engine' };
 const names = { '--seeds': 'seeds', '--validators': 'validators', '--first': 'first',
   '--seed': 'seed', '--real-seeds': 'realSeeds', '--jobs': 'jobs' };
 
@@ -19,6 +22,8 @@ for (let i = 0; i < args.length; i++) {
   const arg = args[i];
   if (arg === '--real') {
     options.real = true;
+  } else if (arg === '--ledger' || arg === '--all') {
+    options.suite = arg.slice(2);
   } else if (arg in names && args[i + 1] !== undefined) {
     options[names[arg]] = args[++i];
   } else {
@@ -32,15 +37,26 @@ const seeds = options.seeds === '' ? undefined : Number(options.seeds);
 const first = Number(options.first);
 const perJob = seeds === undefined ? undefined : Math.ceil(seeds / jobs);
 
+/** Vitest file filters (substrings of the test file paths) of each suite. */
+const files = {
+  engine: ['test/sim/sim-', 'test/sim/controls'],
+  ledger: ['test/sim/ledger-'],
+  all: ['test/sim/'],
+};
+
+function jobSeeds(job) {
+  return perJob === undefined ? '' : String(Math.max(0, Math.min(perJob, seeds - job * perJob)));
+}
+
 function run(job) {
   const env = { ...process.env, ZW_SIM_VALIDATORS: options.validators, ZW_SIM_SEED: options.seed,
     ZW_SIM_REAL: options.real ? '1' : '', ZW_SIM_REAL_SEEDS: options.realSeeds,
     ZW_SIM_FIRST_SEED: String(first + job * (perJob ?? 0)),
-    ZW_SIM_SEEDS: perJob === undefined ? ''
-      : String(Math.max(0, Math.min(perJob, seeds - job * perJob))),
+    ZW_SIM_SEEDS: jobSeeds(job), ZW_SIM_LEDGER_SEEDS: jobSeeds(job),
     ZW_SIM_WORKERS: jobs > 1 ? '1' : '' };
   const vitest = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
-  const child = spawn(process.execPath, [vitest, 'run', '--config', 'vitest.sim.config.ts'],
+  const child = spawn(process.execPath,
+    [vitest, 'run', '--config', 'vitest.sim.config.ts', ...files[options.suite]],
     { cwd: root, env, stdio: 'inherit' });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }

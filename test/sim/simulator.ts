@@ -20,6 +20,7 @@ import type { SimConfig } from './config.js';
 import { keyRing } from './keys.js';
 import type { KeyRing } from './keys.js';
 import { Prng } from './prng.js';
+import { EventQueue } from './event-queue.js';
 import { intercept } from './byzantine.js';
 import { chainId, isValidValue, valueId } from './values.js';
 import type { Wire } from './values.js';
@@ -103,59 +104,6 @@ export interface SimResult {
   readonly stats: SimStats;
 }
 
-/** A binary min-heap of events by (time, sequence), so equal times keep insertion order. */
-class EventQueue {
-  private readonly heap: { time: number; seq: number; event: Event }[] = [];
-  private seq = 0;
-
-  push(time: number, event: Event): void {
-    const heap = this.heap;
-    heap.push({ time, seq: this.seq++, event });
-    for (let i = heap.length - 1; i > 0;) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(i, parent)) break;
-      this.swap(i, parent);
-      i = parent;
-    }
-  }
-
-  pop(): { time: number; event: Event } | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (top === undefined || last === undefined) return undefined;
-    if (heap.length > 0) {
-      heap[0] = last;
-      for (let i = 0; ;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let smallest = i;
-        if (left < heap.length && this.less(left, smallest)) smallest = left;
-        if (right < heap.length && this.less(right, smallest)) smallest = right;
-        if (smallest === i) break;
-        this.swap(i, smallest);
-        i = smallest;
-      }
-    }
-    return top;
-  }
-
-  private less(a: number, b: number): boolean {
-    const x = this.heap[a];
-    const y = this.heap[b];
-    if (x === undefined || y === undefined) return false;
-    return x.time < y.time || (x.time === y.time && x.seq < y.seq);
-  }
-
-  private swap(a: number, b: number): void {
-    const x = this.heap[a];
-    const y = this.heap[b];
-    if (x === undefined || y === undefined) return;
-    this.heap[a] = y;
-    this.heap[b] = x;
-  }
-}
-
 export class Simulation {
   readonly rng: Prng;
   readonly ring: KeyRing;
@@ -164,7 +112,7 @@ export class Simulation {
   readonly stats: SimStats = { events: 0, deliveries: 0, dropped: 0, crashes: 0, restarts: 0,
     refusals: 0, evidence: 0, signatures: 0, heightAtGst: 0, heightsMin: 0, heightsMax: 0,
     maxRoundAfterGst: 0 };
-  private readonly queue = new EventQueue();
+  private readonly queue = new EventQueue<Event>();
   private now = 0;
   private trace = 0x811c9dc5;
   /** Partition group of each node, or null when the network is whole. */

@@ -1,0 +1,95 @@
+// Runs many seeds of the ledger simulator (ledger-sim.ts) and summarises them. Seed counts come
+// from the environment, so that `npm test` runs a quick set and `npm run sim -- --ledger
+// --seeds 10000` a long one:
+//   ZW_SIM_LEDGER_SEEDS  seeds per validator count (defaults in ledger-sim-4/-7.test.ts)
+//   ZW_SIM_FIRST_SEED    first seed (default 1)
+//   ZW_SIM_SEED          run only this seed (reproduce a failure)
+//   ZW_SIM_VALIDATORS    comma-separated validator counts to run (default 4,7)
+import { describe, expect, test } from 'vitest';
+import { selected } from './harness.js';
+import { describeLedgerConfig, randomLedgerConfig } from './ledger-config.js';
+import { runLedgerSimulation } from './ledger-sim.js';
+import type { LedgerSimResult } from './ledger-sim.js';
+
+export interface LedgerSummary {
+  readonly runs: number;
+  readonly failures: readonly string[];
+  readonly totals: Record<string, number>;
+}
+
+function envCount(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be an integer`);
+  return value;
+}
+
+export function ledgerSeeds(defaultSeeds: number): readonly number[] {
+  const single = process.env['ZW_SIM_SEED'];
+  if (single !== undefined && single !== '') return [Number(single)];
+  const count = envCount('ZW_SIM_LEDGER_SEEDS', defaultSeeds);
+  const first = envCount('ZW_SIM_FIRST_SEED', 1);
+  return Array.from({ length: count }, (_, i) => first + i);
+}
+
+/** How to rerun one seed exactly, printed with every failure. */
+export function reproduceLedger(result: LedgerSimResult): string {
+  return `npm run sim -- --ledger --seed ${result.config.base.seed} ` +
+    `--validators ${result.config.base.validators}`;
+}
+
+export function describeFailure(result: LedgerSimResult): string {
+  const first = result.violations[0];
+  return `${describeLedgerConfig(result.config)}\n  ${first?.kind} at ${first?.timeMs}ms: ` +
+    `${first?.detail}\n  trace ${result.traceHash}; rerun: ${reproduceLedger(result)}`;
+}
+
+export async function runLedgerPlan(validators: number, seeds: readonly number[])
+  : Promise<LedgerSummary> {
+  const failures: string[] = [];
+  const totals: Record<string, number> = {};
+  for (const seed of seeds) {
+    const result = await runLedgerSimulation(randomLedgerConfig(seed, validators));
+    for (const [key, value] of Object.entries(result.stats)) {
+      totals[key] = (totals[key] ?? 0) + value;
+    }
+    totals['roundAfterGstMax'] = Math.max(totals['roundAfterGstMax'] ?? 0,
+      result.stats.maxRoundAfterGst);
+    if (result.config.base.byzantine.size > 0) {
+      totals['byzantineRuns'] = (totals['byzantineRuns'] ?? 0) + 1;
+    }
+    if (result.violations.length > 0) {
+      const failure = describeFailure(result);
+      console.log(`FAILING ${failure}`);
+      failures.push(failure);
+    }
+  }
+  return { runs: seeds.length, failures, totals };
+}
+
+export function describeLedgerSummary(label: string, summary: LedgerSummary): string {
+  const t = summary.totals;
+  return `${label}: ${summary.runs} seeds, ${summary.failures.length} failing; ` +
+    `${t['byzantineRuns'] ?? 0} with byzantine validators; heights committed ` +
+    `${t['heightsMax'] ?? 0}; txs submitted ${t['txsSubmitted'] ?? 0}, acknowledged ` +
+    `${t['txsAcknowledged'] ?? 0}; crashes ${t['crashes'] ?? 0} (at block writes ` +
+    `${t['blockWriteCrashes'] ?? 0}, torn ${t['tornWrites'] ?? 0}; at signer writes ` +
+    `${t['signerWriteCrashes'] ?? 0}); signer refusals ${t['refusals'] ?? 0}; deliveries ` +
+    `${t['deliveries'] ?? 0}, dropped ${t['dropped'] ?? 0}; highest commit round of a height ` +
+    `begun after GST ${t['roundAfterGstMax'] ?? 0}`;
+}
+
+/**
+ * The ledger seed suite for one validator count: every seed must keep every invariant of
+ * checker.ts and ledger-checker.ts, and commit new heights after GST.
+ */
+export function defineLedgerSuite(validators: number, defaultSeeds: number): void {
+  describe.skipIf(!selected(validators))(`ledger simulation, ${validators} validators`, () => {
+    test('seeds of the production driver, chain, mempool and store', async () => {
+      const summary = await runLedgerPlan(validators, ledgerSeeds(defaultSeeds));
+      console.log(describeLedgerSummary(`ledger n=${validators}`, summary));
+      expect(summary.failures).toEqual([]);
+    });
+  });
+}
