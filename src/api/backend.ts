@@ -81,6 +81,8 @@ export interface ApiBackend {
   state(contract: string, key: Uint8Array, options: { height?: number; proof: boolean }):
     StateLookup;
   query(contract: string, method: string, args: CborValue): CborValue;
+  /** The validator set that decides `height`. */
+  validators(height: number): ValidatorSet;
   /** Double-sign evidence recorded on chain, newest first. */
   evidence(limit: number, offset: number): readonly EvidenceRecord[];
   subscribe(listener: (event: ChainEvent) => void): () => void;

@@ -114,6 +114,8 @@ export function registerRoutes(app: FastifyInstance, backend: ApiBackend): void 
     }),
   }));
 
+  registerGovernanceRoutes(app, backend);
+
   app.post<{ Body: Static<typeof QueryBody> }>('/v1/query', {
     schema: { summary: 'Run a read-only contract method', body: QueryBody, response: errors },
   }, (request) => {
@@ -182,3 +184,60 @@ function stateRoute(
   };
 }
 
+
+const AgencyParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) });
+const ProposalList = Type.Object({
+  status: Type.Optional(Type.Union(['open', 'approved', 'rejected', 'expired', 'executed']
+    .map((status) => Type.Literal(status)))),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+
+/**
+ * Read routes over the identity and governance contracts' queries: agencies, members,
+ * proposals with their votes, and the validator set of any height. Writes (register a member,
+ * propose, vote) are signed transactions through POST /v1/txs like every other change.
+ */
+function registerGovernanceRoutes(app: FastifyInstance, backend: ApiBackend): void {
+  const notFoundIfNull = (value: CborValue, what: string): unknown => {
+    if (value === null) throw new ZwError(ErrorCode.NOT_FOUND, `no ${what}`);
+    return toJsonValue(value);
+  };
+  app.get('/v1/agencies', { schema: { summary: 'Member agencies' } },
+    () => ({ agencies: toJsonValue(backend.query('identity', 'agencies', null)) }));
+  app.get<{ Params: Static<typeof AgencyParams> }>('/v1/agencies/:id', {
+    schema: { summary: 'One agency (id URL-encoded)', params: AgencyParams,
+      response: { 404: ErrorBody } },
+  }, (request) => notFoundIfNull(backend.query('identity', 'agency',
+    { id: request.params.id }), `agency ${request.params.id}`));
+  app.get<{ Params: Static<typeof AgencyParams> }>('/v1/agencies/:id/members', {
+    schema: { summary: 'An agency\'s members', params: AgencyParams },
+  }, (request) => ({ members: toJsonValue(backend.query('identity', 'members',
+    { agency: request.params.id })) }));
+  app.get<{ Params: { address: string } }>('/v1/members/:address', {
+    schema: { summary: 'A member by address', params: Type.Object({ address: Hex }),
+      response: { 404: ErrorBody } },
+  }, (request) => notFoundIfNull(backend.query('identity', 'member',
+    { address: parseHexParam(request.params.address, 'address') }),
+  `member ${request.params.address}`));
+  app.get<{ Querystring: Static<typeof ProposalList> }>('/v1/proposals', {
+    schema: { summary: 'Governance proposals, newest first', querystring: ProposalList },
+  }, (request) => {
+    const args: Record<string, CborValue> = {};
+    if (request.query.status !== undefined) args.status = request.query.status;
+    if (request.query.limit !== undefined) args.limit = request.query.limit;
+    return { proposals: toJsonValue(backend.query('governance', 'proposals', args)) };
+  });
+  app.get<{ Params: { id: string } }>('/v1/proposals/:id', {
+    schema: { summary: 'One proposal with its votes', params: Type.Object({ id: Hex }),
+      response: { 404: ErrorBody } },
+  }, (request) => notFoundIfNull(backend.query('governance', 'proposal',
+    { id: parseHexParam(request.params.id, 'proposal id') }), `proposal ${request.params.id}`));
+  app.get<{ Querystring: { height?: number } }>('/v1/validators', {
+    schema: { summary: 'The validator set of a height (default: the next one)',
+      querystring: Type.Object({ height: HeightQuery }) },
+  }, (request) => {
+    const height = request.query.height ?? backend.status().height + 1;
+    return { height, validators: backend.validators(height).validators.map((v) => ({
+      address: toHex(v.address), publicKey: toHex(v.publicKey), power: v.power })) };
+  });
+}

@@ -19,7 +19,7 @@ import type {
 } from '../ledger/index.js';
 import { StateTree, encodeProof } from '../state/index.js';
 import type { ChainStore } from '../storage/index.js';
-import { systemContracts } from '../system/index.js';
+import { systemContracts, treeReader } from '../system/index.js';
 import { ContractVm } from '../vm/index.js';
 import type { VmModule } from '../vm/index.js';
 import type { BlockLookup, ProofMaterial, StateLookup } from '../api/index.js';
@@ -70,8 +70,12 @@ export class Chain {
     readonly genesis: LoadedGenesis, readonly store: ChainStore,
     private readonly hooks: ChainHooks = {},
   ) {
+    const committed: StateReader = { get: (treeKey) => store.latestValue(treeKey) };
     this.contracts = systemContracts({ hash: genesis.suite.hash,
       deployers: genesis.genesis.params.contractDeployers ?? [],
+      // System contracts read each other's namespaces in the latest committed state, which is
+      // the block's starting state on every node alike.
+      governance: { suite: genesis.suite, read: treeReader(genesis.suite.hash, committed) },
       ...(hooks.vm === undefined ? {} : { vm: new ContractVm(hooks.vm) }) });
     this.tree = new StateTree(genesis.suite.hash, store);
     this.latestState = { get: (treeKey) => store.latestValue(treeKey) };

@@ -12,11 +12,14 @@ import type { FastifyInstance } from 'fastify';
 import {
   ErrorCode, ZwError, asHash, bytesEqual, findValidator, fromHex, isZwError, toHex,
 } from '../core/index.js';
-import type { CborValue, Hash } from '../core/index.js';
+import type { CborValue, Hash, ValidatorSet } from '../core/index.js';
 import { openKeystore } from '../crypto/index.js';
 import type { KeyPair } from '../crypto/index.js';
 import { Mempool, decodeTx } from '../ledger/index.js';
-import type { LoadedGenesis, Receipt } from '../ledger/index.js';
+import type { IdentifySender, LoadedGenesis, Receipt } from '../ledger/index.js';
+import {
+  genesisStateUpdates, identifySender, scheduledValidatorSets,
+} from '../system/index.js';
 import { ChainStore, SignerStateFile } from '../storage/index.js';
 import { createApiServer } from '../api/index.js';
 import type {
@@ -55,6 +58,7 @@ export class ZhengwuNode implements ApiBackend {
   private readonly listeners = new Set<(event: ChainEvent) => void>();
   private readonly rejected = new Map<string, { code: string; message: string }>();
   private readonly verified = new Set<string>();
+  private readonly identify: IdentifySender;
   private api: FastifyInstance | undefined;
   readonly mempool: Mempool;
   readonly chain: Chain;
@@ -75,7 +79,14 @@ export class ZhengwuNode implements ApiBackend {
   ) {
     const genesis = loaded;
     const suite = genesis.suite;
-    this.chain = new Chain(genesis, store, { vm });
+    const params = genesis.genesis.params;
+    const identify = identifySender(suite.hash, params.publicContracts);
+    this.identify = identify;
+    this.chain = new Chain(genesis, store, {
+      vm, identify,
+      genesisWrites: genesisStateUpdates(genesis.genesis, suite),
+      validatorSchedule: (state) => scheduledValidatorSets(suite.hash, state),
+    });
     this.mempool = new Mempool({ chainId: genesis.chainId }, {
       nonceOf: (address) => this.chain.nonceOf(address),
       height: () => this.chain.height,
@@ -92,7 +103,6 @@ export class ZhengwuNode implements ApiBackend {
       authorizePeer: (peer) => this.authorizePeer(peer),
       logger: (level, message, fields) => log[level](fields, message),
     });
-    const params = genesis.genesis.params;
     this.driver = new ConsensusDriver({
       consensus: { timeoutProposeMs: params.timeoutProposeMs,
         timeoutPrevoteMs: params.timeoutPrevoteMs, timeoutPrecommitMs: params.timeoutPrecommitMs,
@@ -200,6 +210,10 @@ export class ZhengwuNode implements ApiBackend {
       // Deployed contracts are looked up in the latest committed state.
       this.chain.contracts.checkCall(envelope.tx.contract, envelope.tx.method, envelope.tx.args,
         this.chain.latestState);
+      // A suspended, revoked or expired member is refused here, from the block after the change.
+      const who = this.identify(this.chain.latestState, suite.address(envelope.tx.sender),
+        envelope.tx.contract, this.chain.height + 1);
+      if (who instanceof ZwError) throw who;
       if (this.mempool.has(toHex(hash))) {
         throw new ZwError(ErrorCode.DUPLICATE, 'transaction is already in the mempool');
       }
@@ -312,6 +326,10 @@ export class ZhengwuNode implements ApiBackend {
 
   query(contract: string, method: string, args: CborValue): CborValue {
     return this.chain.query(contract, method, args);
+  }
+
+  validators(height: number): ValidatorSet {
+    return this.chain.validatorsAt(height);
   }
 
   evidence(limit: number, offset: number): ReturnType<Chain['evidence']> {

@@ -20,6 +20,8 @@ export interface SystemOptions {
   readonly vm?: ContractVm;
   /** Hex addresses that may deploy contracts (genesis `contractDeployers`). */
   readonly deployers?: readonly string[];
+  /** With these, the identity and governance contracts join the registry. */
+  readonly governance?: SystemComponents;
 }
 
 /**
@@ -28,11 +30,13 @@ export interface SystemOptions {
  */
 export function systemContracts(options?: SystemOptions): ContractRegistry {
   if (options === undefined) return new ContractRegistry([notaryContract()]);
-  const builtInNames = new Set(['notary', 'contracts']);
+  const builtInNames = new Set(['notary', 'contracts', 'identity', 'governance']);
   const system = new ContractsSystem({ hash: options.hash, vm: options.vm,
     deployers: (options.deployers ?? []).map((address) => address.toLowerCase()),
     builtIn: (name) => builtInNames.has(name) });
-  return new ContractRegistry([notaryContract(), system.contract()], system);
+  const governed = options.governance === undefined ? []
+    : [identityContract(options.governance), governanceContract(options.governance)];
+  return new ContractRegistry([notaryContract(), system.contract(), ...governed], system);
 }
 
 // Identity, membership and governance (issue 5). The lead wires them into the registry with
