@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { ErrorCode, ZwError } from '../core/index.js';
 import {
-  ZhengwuNode, initNetwork, loadConfig, networkFileName,
+  ZhengwuNode, initNetwork, joinNetwork, loadConfig, networkFileName,
 } from '../node/index.js';
 import type { NetworkManifest } from '../node/index.js';
 import { output, readPassphrase, run } from './io.js';
@@ -169,4 +169,33 @@ export function nodeCommand(): Command {
       process.on('SIGTERM', stop);
     }));
   return node;
+}
+
+export function agencyCommand(): Command {
+  const agency = new Command('agency').description('prepare a new agency to join a network');
+  agency.command('new')
+    .description('make a new agency\'s CA, administrator and node home beside a network, and ' +
+      'write the add-agency application the member agencies vote on (zw gov propose add-agency)')
+    .requiredOption('--dir <dir>', 'network folder (holds network.json and genesis.json)')
+    .requiredOption('--id <id>', 'agency identifier, e.g. CN-BJ/GOV/11110000000000008E/edu')
+    .requiredOption('--name <name>', 'agency name')
+    .requiredOption('--slug <slug>', 'short name for folders, e.g. edu')
+    .requiredOption('--api-port <port>', 'API port of the new node')
+    .requiredOption('--p2p-port <port>', 'peer port of the new node')
+    .option('--json', 'machine-readable output')
+    .action(run((flags: { dir: string; id: string; name: string; slug: string; apiPort: string;
+      p2pPort: string; json?: boolean }) => {
+      const passphrase = process.env.ZW_PASSPHRASE;
+      const { node, application } = joinNetwork({ dir: flags.dir, id: flags.id,
+        name: flags.name, slug: flags.slug, apiPort: Number(flags.apiPort),
+        p2pPort: Number(flags.p2pPort), ...(passphrase === undefined ? {} : { passphrase }) });
+      output(flags, { node, application }, () => [
+        `prepared ${flags.name} (${flags.id}) in ${node.home}`,
+        `  node address ${node.address}, API ${node.api}, p2p ${node.p2p}`,
+        `  application: ${join(resolve(flags.dir), `${flags.slug}-application.json`)}`,
+        '  next: an admin proposes it with',
+        `    zw gov propose add-agency --payload "$(cat ${flags.slug}-application.json)" ...`,
+      ].join('\n'));
+    }));
+  return agency;
 }

@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import {
-  ErrorCode, ZwError, asHash, bytesEqual, findValidator, fromHex, isZwError, toHex,
+  ErrorCode, ZwError, asHash, bytesEqual, decode, findValidator, fromHex, isZwError, toHex,
 } from '../core/index.js';
 import type { CborValue, Hash, ValidatorSet } from '../core/index.js';
 import { openKeystore } from '../crypto/index.js';
@@ -18,8 +18,10 @@ import type { KeyPair } from '../crypto/index.js';
 import { Mempool, decodeTx } from '../ledger/index.js';
 import type { IdentifySender, LoadedGenesis, Receipt } from '../ledger/index.js';
 import {
-  genesisStateUpdates, identifySender, scheduledValidatorSets,
+  agencyKey, agencyListKey, decodeAgency, genesisStateUpdates, governanceContractName,
+  identifySender, readValidatorSchedule, scheduledValidatorSets, treeReader,
 } from '../system/index.js';
+import type { AgencyRecord } from '../system/index.js';
 import { ChainStore, SignerStateFile } from '../storage/index.js';
 import { createApiServer } from '../api/index.js';
 import type {
@@ -59,6 +61,7 @@ export class ZhengwuNode implements ApiBackend {
   private readonly rejected = new Map<string, { code: string; message: string }>();
   private readonly verified = new Set<string>();
   private readonly identify: IdentifySender;
+  private trustedKey = '';
   private api: FastifyInstance | undefined;
   readonly mempool: Mempool;
   readonly chain: Chain;
@@ -140,6 +143,7 @@ export class ZhengwuNode implements ApiBackend {
     const vm = await loadVm();
     const node = new ZhengwuNode(config, genesis, key, store, signer, pool, log, home,
       init.p2pPort ?? config.p2p.port, vm);
+    node.refreshTrust();
     await node.network.start();
     node.api = await createApiServer(node, {
       host: config.api.host, port: init.apiPort ?? config.api.port, logger: false,
@@ -171,9 +175,42 @@ export class ZhengwuNode implements ApiBackend {
   }
 
   /** A peer may stay if its key is a genesis node's and its certificate names that agency. */
+  /**
+   * A peer may stay if its key is a node of the agency its certificate names: a genesis node, or
+   * a node of an agency governance has admitted and not suspended or removed.
+   */
   private authorizePeer(peer: PeerCandidate): boolean {
+    const onChain = this.onChainAgencies();
+    if (onChain.length > 0) {
+      return onChain.some((agency) => agency.status === 'active' &&
+        agency.id === peer.certificateAgency &&
+        agency.nodes.some((node) => bytesEqual(node.publicKey, peer.publicKey)));
+    }
+    // Before block 1 the agencies are still only in the genesis document.
     return this.loaded.genesis.nodes.some((node) => node.agency === peer.certificateAgency &&
       bytesEqual(fromHex(node.publicKey), peer.publicKey));
+  }
+
+  /** Member agencies as governance records them in the latest committed state. */
+  private onChainAgencies(): AgencyRecord[] {
+    const read = treeReader(this.loaded.suite.hash, this.chain.latestState);
+    const list = read(governanceContractName, agencyListKey);
+    if (list === undefined) return [];
+    return (decode(list) as string[]).flatMap((id) => {
+      const stored = read(governanceContractName, agencyKey(id));
+      return stored === undefined ? [] : [decodeAgency(stored)];
+    });
+  }
+
+  /** Trusts the CAs of every active member agency, as the latest state lists them. */
+  private refreshTrust(): void {
+    const agencies = this.onChainAgencies().filter((agency) => agency.status === 'active');
+    if (agencies.length === 0) return;
+    const pems = agencies.map((agency) => agency.caCert).sort();
+    const key = pems.join('\n');
+    if (key === this.trustedKey) return;
+    this.trustedKey = key;
+    this.network.setTrustedCas(pems);
   }
 
   private onPeerMessage(peer: string, message: PeerMessage): void {
@@ -247,6 +284,7 @@ export class ZhengwuNode implements ApiBackend {
     const hashes = applied.receipts.map((receipt) => toHex(receipt.txHash));
     for (const txHash of hashes) this.verified.delete(txHash);
     this.mempool.update(hashes);
+    this.refreshTrust();
     this.publish(applied);
   }
 
@@ -270,6 +308,11 @@ export class ZhengwuNode implements ApiBackend {
 
   status(): NodeStatus {
     const agencies = new Map(this.loaded.genesis.validators.map((v) => [v.address, v.agency]));
+    // Validators admitted by governance are named in the on-chain schedule.
+    for (const entry of readValidatorSchedule(treeReader(this.loaded.suite.hash,
+      this.chain.latestState))) {
+      for (const v of entry.validators) agencies.set(toHex(v.address), v.agency);
+    }
     const tip = this.chain.tip;
     const consensus = this.driver.status();
     return {
