@@ -1,6 +1,7 @@
 // Entry point of the `zw` command. Each command group registers itself on the program.
 import { Command } from 'commander';
 import { chainCommands, keysCommand, notaryCommand } from './client-commands.js';
+import { contractCommand } from './contract-command.js';
 import { cryptoCommand } from './crypto-command.js';
 import { initCommand, nodeCommand, startCommand, upCommand } from './network-commands.js';
 
@@ -9,7 +10,7 @@ const program = new Command('zw')
   .version('0.1.0');
 
 for (const command of [initCommand(), upCommand(), startCommand(), nodeCommand(), keysCommand(),
-  notaryCommand(), ...chainCommands(), cryptoCommand()]) {
+  notaryCommand(), ...chainCommands(), cryptoCommand(), contractCommand()]) {
   program.addCommand(command);
 }
 

@@ -15,6 +15,7 @@ export type {
   Clock, SignerStore, DriverInit, DriverComponents, ConsensusMessage,
 } from './consensus-driver.js';
 export { loadVm } from './vm-loader.js';
+export { LocalChain } from './local-chain.js';
 // The contract tools of the CLI (`zw contract build/test`) reach the runtime through the shell.
 export { ContractVm, instrument, vmGasCosts } from '../vm/index.js';
 export type { VmModule } from '../vm/index.js';

@@ -170,6 +170,9 @@ export function initNetwork(options: InitOptions): NetworkManifest {
   const chainId = options.chainId ?? `zhengwu-local-${options.suite}`;
   const all = Array.from({ length: options.agencies },
     (_, i) => makeMaterials(suite, agencyAt(i)));
+  // The network's contract deployer (<dir>/admin.key): until governance decides deployments, the
+  // genesis list `contractDeployers` is the whole policy, and it names only this key.
+  const contractAdmin = suite.generateKeyPair();
   const genesis: Genesis = {
     chainId,
     suite: options.suite,
@@ -181,10 +184,15 @@ export function initNetwork(options: InitOptions): NetworkManifest {
     validators: all.slice(0, validatorCount).map(({ agency, nodeKey }) => ({
       agency: agency.id, address: toHex(suite.address(nodeKey.publicKey)),
       publicKey: toHex(nodeKey.publicKey), power: 10 })),
-    params: defaultParams,
+    // `contracts` is public (callable by non-members) because its deployer list decides.
+    params: { ...defaultParams,
+      publicContracts: [...defaultParams.publicContracts, 'contracts'],
+      contractDeployers: [toHex(suite.address(contractAdmin.publicKey))] },
   };
   checkGenesis(genesis);
   mkdirSync(dir, { recursive: true });
+  writeKeystore(suite, contractAdmin, join(dir, 'admin.key'), join(dir, 'admin.passphrase'),
+    options.passphrase);
   const genesisText = `${JSON.stringify(genesis, null, 2)}\n`;
   writeFileSync(join(dir, 'genesis.json'), genesisText);
   const nodes = all.map((materials, i) => writeAgencyNode({

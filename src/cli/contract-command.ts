@@ -1,0 +1,322 @@
+// `zw contract`: the contract developer's loop. `new` scaffolds a project, `build` bundles it
+// into the one JS file that is deployed (and checks forbidden APIs), `test` runs the project's
+// tests against an in-process chain, `deploy` submits the bundle to the `contracts` system
+// contract, and `call` / `query` use a deployed contract through a node.
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command } from 'commander';
+import { build } from 'esbuild';
+import {
+  ErrorCode, ZwError, fromJsonValue, isZwError, toJsonValue,
+} from '../core/index.js';
+import type { CborValue } from '../core/index.js';
+import { LocalChain, loadVm } from '../node/index.js';
+import {
+  Account, ZhengwuClient, getSuite, openKeystore,
+} from '../sdk/index.js';
+import type { KeyPair, TxView } from '../sdk/index.js';
+import { buildContract, contractEntry, contractSdkPath } from './contract-build.js';
+import { output, readPassphrase, run } from './io.js';
+
+const defaultNode = process.env.ZW_NODE ?? 'http://127.0.0.1:7701';
+const testingPath = resolve(contractSdkPath, '../testing.ts');
+
+interface ProjectFlags {
+  readonly dir: string;
+  readonly json?: boolean;
+}
+
+function parseArgs(text: string | undefined): CborValue {
+  if (text === undefined) return null;
+  try {
+    return fromJsonValue(JSON.parse(text));
+  } catch (error) {
+    if (isZwError(error)) throw error;
+    throw new ZwError(ErrorCode.BAD_ARGUMENTS, `arguments are not JSON: ${text}`);
+  }
+}
+
+function projectName(dir: string): string {
+  const manifest = join(dir, 'contract.json');
+  if (existsSync(manifest)) {
+    const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown };
+    if (typeof parsed.name === 'string') return parsed.name;
+  }
+  return basename(resolve(dir));
+}
+
+function projectVersion(dir: string): string {
+  const manifest = join(dir, 'contract.json');
+  if (!existsSync(manifest)) return '0.0.1';
+  const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { version?: unknown };
+  return typeof parsed.version === 'string' ? parsed.version : '0.0.1';
+}
+
+export function contractCommand(): Command {
+  const contract = new Command('contract')
+    .description('write, build, test, deploy and call TypeScript contracts');
+  contract.addCommand(newCommand());
+  contract.addCommand(buildCommand());
+  contract.addCommand(testCommand());
+  contract.addCommand(deployCommand());
+  contract.addCommand(callCommand());
+  contract.addCommand(queryCommand());
+  return contract;
+}
+
+function newCommand(): Command {
+  return new Command('new').argument('<name>', 'contract name (a-z, 0-9, -)')
+    .description('scaffold a contract project: src/index.ts, a test and a README')
+    .option('--dir <dir>', 'parent folder', '.')
+    .option('--json', 'machine-readable output')
+    .action(run((name: string, flags: ProjectFlags) => {
+      if (!/^[a-z][a-z0-9-]{1,47}$/.test(name)) {
+        throw new ZwError(ErrorCode.INVALID_ARGUMENT, 'name: 2-48 of a-z, 0-9 and -');
+      }
+      const dir = resolve(flags.dir, name);
+      if (existsSync(dir)) throw new ZwError(ErrorCode.ALREADY_EXISTS, `${dir} exists`);
+      mkdirSync(join(dir, 'src'), { recursive: true });
+      mkdirSync(join(dir, 'test'), { recursive: true });
+      for (const [file, text] of Object.entries(scaffold(name))) {
+        writeFileSync(join(dir, file), text);
+      }
+      output(flags, { dir, name }, () => `created ${dir}\n  next: cd ${name} && zw contract test`);
+    }));
+}
+
+function buildCommand(): Command {
+  return new Command('build')
+    .description('bundle src/index.ts into dist/contract.js and check for forbidden APIs')
+    .option('--dir <dir>', 'contract project folder', '.')
+    .option('--json', 'machine-readable output')
+    .action(run(async (flags: ProjectFlags) => {
+      const built = await buildContract(contractEntry(flags.dir));
+      mkdirSync(join(flags.dir, 'dist'), { recursive: true });
+      const file = join(flags.dir, 'dist', 'contract.js');
+      writeFileSync(file, built.code);
+      output(flags, { file, bytes: built.bytes }, () => `built ${file} (${built.bytes} bytes)`);
+    }));
+}
+
+interface TestCase {
+  readonly deploy?: boolean;
+  readonly run: (chain: unknown) => void;
+}
+
+function testCommand(): Command {
+  return new Command('test')
+    .description('run test/*.test.ts against an in-process chain with the contract deployed')
+    .option('--dir <dir>', 'contract project folder', '.')
+    .option('--json', 'machine-readable output')
+    .action(run(async (flags: ProjectFlags) => {
+      const { code } = await buildContract(contractEntry(flags.dir));
+      const name = projectName(flags.dir);
+      const module = await loadVm();
+      const results: { file: string; test: string; ok: boolean; error?: string }[] = [];
+      const testDir = join(resolve(flags.dir), 'test');
+      const files = existsSync(testDir)
+        ? readdirSync(testDir).filter((file) => file.endsWith('.test.ts')).sort() : [];
+      for (const file of files) {
+        const cases = await loadTests(join(testDir, file));
+        for (const [test, testCase] of Object.entries(cases)) {
+          const chain = testChain(new LocalChain(module), name, code);
+          try {
+            if (testCase.deploy !== false) chain.deploy(null);
+            testCase.run(chain);
+            results.push({ file, test, ok: true });
+          } catch (error) {
+            results.push({ file, test, ok: false, error: (error as Error).message });
+          }
+        }
+      }
+      const failed = results.filter((result) => !result.ok).length;
+      output(flags, { results, passed: results.length - failed, failed }, () => [
+        ...results.map((r) => `${r.ok ? 'ok  ' : 'FAIL'} ${r.file} > ${r.test}` +
+          (r.error === undefined ? '' : `\n     ${r.error}`)),
+        `${results.length - failed} passed, ${failed} failed`].join('\n'));
+      if (failed > 0 || results.length === 0) process.exitCode = 1;
+    }));
+}
+
+/** Bundles a test file for Node (it may import node:assert) and imports it. */
+async function loadTests(file: string): Promise<Record<string, TestCase>> {
+  const out = join(tmpdir(), `zw-contract-test-${process.pid}-${basename(file, '.ts')}.mjs`);
+  await build({ entryPoints: [file], bundle: true, format: 'esm', platform: 'node',
+    outfile: out, logLevel: 'silent', alias: { 'zhengwu/contract/testing': testingPath,
+      'zhengwu/contract': contractSdkPath } });
+  try {
+    const imported = await import(pathToFileURL(out).href) as { tests?: Record<string, TestCase> };
+    if (imported.tests === undefined) {
+      throw new ZwError(ErrorCode.BAD_ARGUMENTS, `${file} exports no tests`);
+    }
+    return imported.tests;
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
+
+/** The shape of `ContractTestChain` in contracts/sdk/testing.ts. */
+interface TestChainApi {
+  readonly name: string;
+  account(): { address: string };
+  deploy(init?: CborValue): unknown;
+  call(from: { address: string }, method: string, args?: CborValue): unknown;
+  query(method: string, args?: CborValue): CborValue;
+  advanceTime(ms: number): void;
+}
+
+/** The `ContractTestChain` of contracts/sdk/testing.ts over a LocalChain. */
+function testChain(chain: LocalChain, name: string, code: string): TestChainApi {
+  const keys = new Map<string, KeyPair>();
+  const receipt = (value: ReturnType<LocalChain['call']>): unknown => ({
+    status: value.status, error: value.error, gasUsed: value.gasUsed, result: value.result,
+    events: value.events });
+  return {
+    name,
+    account() {
+      const key = chain.account();
+      const address = chain.address(key);
+      keys.set(address, key);
+      return { address };
+    },
+    deploy: (init: CborValue = null) => receipt(chain.deploy(name, code, init)),
+    call(from: { address: string }, method: string, args: CborValue = null) {
+      const key = keys.get(from.address);
+      if (key === undefined) throw new Error('call from an account made by chain.account()');
+      return receipt(chain.call(key, name, method, args));
+    },
+    query: (method: string, args: CborValue = null) => chain.query(name, method, args),
+    advanceTime(ms: number) {
+      chain.time += ms;
+    },
+  };
+}
+
+interface NodeKeyFlags {
+  readonly node: string;
+  readonly key: string;
+  readonly passphraseFile?: string;
+  readonly json?: boolean;
+}
+
+async function account(flags: NodeKeyFlags): Promise<Account> {
+  const client = new ZhengwuClient({ url: flags.node });
+  const status = await client.status();
+  const key = openKeystore(readFileSync(flags.key, 'utf8'),
+    await readPassphrase(flags, flags.key));
+  return new Account(getSuite(status.suite), key, client);
+}
+
+function committed(view: TxView): Extract<TxView, { status: 'committed' }> {
+  if (view.status !== 'committed') throw new ZwError(ErrorCode.INTERNAL, 'not committed');
+  if (view.receipt.status !== 'ok') {
+    throw new ZwError(view.receipt.status as ErrorCode, view.receipt.error);
+  }
+  return view;
+}
+
+function deployCommand(): Command {
+  return new Command('deploy')
+    .description('build and deploy (or --upgrade) the contract in --dir')
+    .requiredOption('--key <keystore>', 'keystore of an address listed in contractDeployers')
+    .option('--dir <dir>', 'contract project folder', '.')
+    .option('--name <name>', 'contract name (default: contract.json or the folder name)')
+    .option('--version <version>', 'version (default: contract.json or 0.0.1)')
+    .option('--init <json>', 'arguments for the contract\'s init method')
+    .option('--upgrade', 'upgrade an existing contract, keeping its state')
+    .option('--node <url>', 'node API URL', defaultNode)
+    .option('--passphrase-file <file>', 'file holding the keystore passphrase')
+    .option('--json', 'machine-readable output')
+    .action(run(async (flags: NodeKeyFlags & ProjectFlags & { name?: string;
+      version?: string; init?: string; upgrade?: boolean }) => {
+      const { code } = await buildContract(contractEntry(flags.dir));
+      const name = flags.name ?? projectName(flags.dir);
+      const version = flags.version ?? projectVersion(flags.dir);
+      const sender = await account(flags);
+      const view = committed(await sender.sendAndWait('contracts',
+        flags.upgrade === true ? 'upgrade' : 'deploy',
+        { name, version, source: code, init: parseArgs(flags.init) }, { gasLimit: 10_000_000 }));
+      output(flags, { name, version, tx: view.hash, height: view.height,
+        result: view.receipt.result }, () => `deployed ${name} ${version} in block ` +
+        `${view.height} (tx ${view.hash}, gas ${view.receipt.gasUsed})`);
+    }));
+}
+
+function callCommand(): Command {
+  return new Command('call').argument('<name>').argument('<method>').argument('[args]', 'JSON')
+    .description('call a contract\'s transaction method and wait for the receipt')
+    .requiredOption('--key <keystore>', 'keystore of the signing account')
+    .option('--gas <limit>', 'gas limit', '1000000')
+    .option('--node <url>', 'node API URL', defaultNode)
+    .option('--passphrase-file <file>', 'file holding the keystore passphrase')
+    .option('--json', 'machine-readable output')
+    .action(run(async (name: string, method: string, args: string | undefined,
+      flags: NodeKeyFlags & { gas: string }) => {
+      const sender = await account(flags);
+      const view = committed(await sender.sendAndWait(name, method, parseArgs(args),
+        { gasLimit: Number(flags.gas) }));
+      output(flags, { tx: view.hash, height: view.height, gasUsed: view.receipt.gasUsed,
+        result: view.receipt.result, events: view.receipt.events },
+      () => `${JSON.stringify(view.receipt.result)}\n  tx ${view.hash} in block ${view.height}, ` +
+        `gas ${view.receipt.gasUsed}, ${view.receipt.events.length} events`);
+    }));
+}
+
+function queryCommand(): Command {
+  return new Command('query').argument('<name>').argument('<method>').argument('[args]', 'JSON')
+    .description('run a contract\'s read-only query method on a node')
+    .option('--node <url>', 'node API URL', defaultNode)
+    .option('--json', 'machine-readable output')
+    .action(run(async (name: string, method: string, args: string | undefined,
+      flags: { node: string; json?: boolean }) => {
+      const client = new ZhengwuClient({ url: flags.node });
+      const result = toJsonValue(await client.query(name, method, parseArgs(args)));
+      output(flags, result, () => JSON.stringify(result, null, 2));
+    }));
+}
+
+function scaffold(name: string): Record<string, string> {
+  return {
+    'contract.json': `${JSON.stringify({ name, version: '0.0.1' }, null, 2)}\n`,
+    'tsconfig.json': `${JSON.stringify({ compilerOptions: { target: 'ES2020', module: 'ESNext',
+      moduleResolution: 'Bundler', strict: true, noEmit: true,
+      paths: { 'zhengwu/contract': [contractSdkPath], 'zhengwu/contract/testing': [testingPath] },
+    }, include: ['src', 'test'] }, null, 2)}\n`,
+    'src/index.ts': `// The ${name} contract: a counter per key, as a starting point.
+import { Counter, ctx, emit, query, require, tx } from 'zhengwu/contract';
+
+/** Adds \`by\` (default 1) to the counter named \`key\`. */
+export const increment = tx((args: { key: string; by?: number }) => {
+  require(typeof args.key === 'string', 'key must be a string', 'BAD_ARGUMENTS');
+  const value = new Counter(\`count/\${args.key}\`).add(args.by ?? 1);
+  emit('Incremented', { key: args.key, value, by: ctx().sender });
+  return value;
+});
+
+export const get = query((args: { key: string }) => new Counter(\`count/\${args.key}\`).get());
+`,
+    'test/contract.test.ts': `// What ${name} promises: counters start at zero and add up.
+import assert from 'node:assert/strict';
+import { tests } from 'zhengwu/contract/testing';
+
+export const tests_ = tests({
+  'counts per key'(chain) {
+    const alice = chain.account();
+    assert.equal(chain.call(alice, 'increment', { key: 'a' }).status, 'ok');
+    assert.equal(chain.call(alice, 'increment', { key: 'a', by: 2 }).result, 3);
+    assert.equal(chain.query('get', { key: 'a' }), 3);
+    assert.equal(chain.query('get', { key: 'b' }), 0);
+  },
+});
+export { tests_ as tests };
+`,
+    'README.md': `# ${name}\n\nA Zhengwu contract.\n\n` +
+      '```\nzw contract test                 # run test/*.test.ts in an in-process chain\n' +
+      'zw contract build                # bundle to dist/contract.js\n' +
+      'zw contract deploy --key admin.key --node http://127.0.0.1:7701\n' +
+      `zw contract call ${name} increment '{"key":"a"}' --key staff.key\n` +
+      `zw contract query ${name} get '{"key":"a"}'\n\`\`\`\n`,
+  };
+}
