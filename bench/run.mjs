@@ -5,9 +5,11 @@
 //   npm run bench -- --only limit,peer one or more by name (see `benchmarks` below)
 //   --runs N                           measured runs per figure (default 3), after a warm-up
 //   --out DIR                          where to write latest.json/latest.md (default bench/results)
+//   --merge                            keep the other figures of the existing latest.json and
+//                                      replace only those of the benchmarks run now (recorded)
 // Every load goes to 127.0.0.1, is bounded in count and time, and stops by itself. A figure that
 // cannot be measured yet is absent from `figures` and listed under `missing` with the reason.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fourBench, rssBench, singleBench, syncBench } from './lib/chain-benches.mjs';
@@ -37,6 +39,7 @@ const { values } = parseArgs({ options: {
   runs: { type: 'string', default: '3' },
   out: { type: 'string', default: join(import.meta.dirname, 'results') },
   'cap-minutes': { type: 'string' },
+  merge: { type: 'boolean', default: false },
 } });
 
 const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -49,6 +52,11 @@ for (const name of only ?? []) {
 const selected = benchmarks.filter((b) => (only === undefined ? values.quick ? b.quick : true
   : only.includes(b.name)));
 const results = new Results(values.quick ? 'quick' : 'full');
+if (values.merge && existsSync(join(values.out, 'latest.json'))) {
+  results.mergeFrom(JSON.parse(readFileSync(join(values.out, 'latest.json'), 'utf8')),
+    selected.map((b) => b.name));
+}
+
 // The longest benchmarks (filling 10^7 keys, a million transactions) stop at this cap and say so.
 const capMinutes = Number(values['cap-minutes'] ?? (values.quick ? 2 : 30));
 const ctx = { quick: values.quick, runs: Math.max(1, Number(values.runs)), results,
@@ -91,7 +99,7 @@ console.log(`\nwrote ${join(values.out, 'latest.json')} and latest.md`);
 function write() {
   // Ratios across benchmarks, from figures of this same run only.
   const ran = (name) => selected.some((b) => b.name === name);
-  if (ran('peer') && ran('single')) {
+  if (ran('peer') || ran('single')) {
     results.ratio('ratio.single.notary.vsHardhatTransfer', 'single.notary.tps',
       'peer.hardhat.transfer.tps', 'Zhengwu notarizations/s ÷ Hardhat transfers/s');
     results.ratio('ratio.single.notary.vsGanacheTransfer', 'single.notary.tps',

@@ -47,9 +47,8 @@ function missTransfers(ctx, prefixes) {
 async function validatorsBench(ctx, agencies, label) {
   const verifyThreads = agencies === 1 ? availableParallelism() : 1;
   for (const suite of ['intl', 'gm']) {
-    const net = new BenchNetwork({ agencies, suite, verifyThreads });
+    const net = await startedNetwork(ctx, { agencies, suite, verifyThreads });
     try {
-      await net.start();
       const prefix = `${label}${suite === 'gm' ? '.gm' : ''}`;
       await notaryFigures(ctx, net, `${prefix}.notary`, net.nodes.map((_, i) => i));
       missTransfers(ctx, [`${prefix}.transfer`]);
@@ -66,6 +65,21 @@ async function validatorsBench(ctx, agencies, label) {
   ctx.results.note(`${label}: ${agencies} node process(es) on 127.0.0.1, ${concurrency} concurrent ` +
     `HTTP clients round-robin over the nodes, ${accountsTotal} sender accounts, ` +
     `--verify-threads ${verifyThreads}.`);
+}
+
+/** A started network; on a loaded machine a start may time out, so it is tried twice. */
+async function startedNetwork(ctx, options) {
+  for (let attempt = 1; ; attempt++) {
+    const net = new BenchNetwork(options);
+    try {
+      await net.start();
+      return net;
+    } catch (error) {
+      await net.close();
+      if (attempt === 2) throw error;
+      ctx.log(`network start failed, trying once more: ${error.message.split('\n')[0]}`);
+    }
+  }
 }
 
 export const singleBench = (ctx) => validatorsBench(ctx, 1, 'single');

@@ -42,6 +42,25 @@ export class Results {
     this.missing = this.missing.filter((m) => m.name !== name);
   }
 
+  /**
+   * Keeps an earlier run's results except those of `benchmarks` (by figure-name prefix), and
+   * records that this run's figures were merged in at a later time on a possibly other load.
+   */
+  mergeFrom(earlier, benchmarks) {
+    const owned = (name) => benchmarks.some((b) => name.startsWith(`${b}.`) ||
+      (b === 'rss' && name.startsWith('node.')) || (b === 'peer' && name.startsWith('ratio.')) ||
+      (b === 'single' && name.startsWith('ratio.')));
+    this.figures = Object.fromEntries(Object.entries(earlier.figures).filter(([n]) => !owned(n)));
+    this.missing = earlier.missing.filter((m) => !owned(m.name));
+    this.notes = (earlier.notes ?? []).filter((n) => !owned(n.split(/[: ]/)[0]) &&
+      !benchmarks.includes(n.split(/[: ]/)[0]));
+    this.profiles = benchmarks.includes('profile') ? [] : earlier.profiles ?? [];
+    this.merges = [...(earlier.merges ?? []), { benchmarks, startedAt: this.startedAt,
+      loadBefore: this.loadBefore.map(round) }];
+    this.startedAt = earlier.startedAt;
+    this.loadBefore = earlier.load.before;
+  }
+
   miss(name, reason) {
     if (this.figures[name] !== undefined) return;
     this.missing = this.missing.filter((m) => m.name !== name);
@@ -64,6 +83,7 @@ export class Results {
       targets,
       notes: this.notes,
       profiles: this.profiles,
+      merges: this.merges ?? [],
     };
   }
 }
@@ -148,7 +168,9 @@ export function markdown(json) {
     `${json.load.after.join(', ')} — the machine is shared, so a load above the core count ` +
     'means other work competed with the benchmark.', '',
     'Each figure is the median of several runs after a warm-up, with min and max. ' +
-    'Regenerate with `npm run bench` (full) or `npm run bench -- --quick`.', '',
+    'Regenerate with `npm run bench` (full) or `npm run bench -- --quick`.',
+    ...(json.merges ?? []).map((m) => `Re-run and merged in later: ${m.benchmarks.join(', ')} ` +
+      `at ${m.startedAt}, load average before ${m.loadBefore.join(', ')}.`), '',
     '## Targets (reported, never asserted)', '', '| target | status | detail |', '|---|---|---|',
     ...json.targets.map((t) => `| ${t.target} | **${t.status}** | ${t.detail} |`), '',
     '## Figures', '', '| figure | median | min | max | unit |', '|---|---:|---:|---:|---|',

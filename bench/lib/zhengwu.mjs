@@ -4,14 +4,14 @@
 // keep-alive sockets, commit times read from a node's WebSocket stream of transaction results.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initNetwork } from '../../dist/node/index.js';
 import { Account, ZhengwuClient, getSuite } from '../../dist/sdk/index.js';
 
 const zwBin = join(import.meta.dirname, '../../bin/zw.js');
-const nodeStartTimeoutMs = 30_000;
+const nodeStartTimeoutMs = 60_000;
 const commitTimeoutMs = 120_000;
 let portBlock = 0;
 
@@ -49,7 +49,10 @@ export class BenchNetwork {
       const args = [...(this.options.nodeArgs?.(index) ?? []), zwBin, 'node', 'start',
         '--home', this.nodes[index].home,
         '--verify-threads', String(this.options.verifyThreads ?? 1)];
-      this.children.set(index, spawn(process.execPath, args, { stdio: 'ignore' }));
+      // Logs go to a file in the network folder, so a node that fails to start can say why.
+      const log = openSync(this.logPath(index), 'a');
+      this.children.set(index, spawn(process.execPath, args, { stdio: ['ignore', log, log] }));
+      closeSync(log);
     }
     const running = this.children.size;
     for (const index of indexes) await this.waitForPeers(index, running - 1);
@@ -62,9 +65,16 @@ export class BenchNetwork {
       try {
         if ((await client.status()).peers.length >= peers) return;
       } catch { /* not up yet */ }
-      if (Date.now() > deadline) throw new Error(`node ${index} did not start`);
+      if (Date.now() > deadline) {
+        const log = readFileSync(this.logPath(index), 'utf8').slice(-1_500);
+        throw new Error(`node ${index} did not see ${peers} peers in time; its log ends:\n${log}`);
+      }
       await sleep(100);
     }
+  }
+
+  logPath(index) {
+    return join(this.dir, `${this.nodes[index].name}.log`);
   }
 
   pid(index) {
