@@ -1,7 +1,7 @@
 // Governance and membership for clients: propose, vote, and read proposals, agencies and members
 // through a node. Shared by the CLI and the portal; values come back as the contracts store them
 // (byte strings as Uint8Array).
-import { ErrorCode, ZwError, fromHex } from '../core/index.js';
+import { ErrorCode, ZwError, fromHex, fromJsonValue } from '../core/index.js';
 import type { CborValue } from '../core/index.js';
 import type { Account, SendOptions } from './account.js';
 import type { TxView, ZhengwuClient } from './client.js';
@@ -17,7 +17,8 @@ export function receiptResult(view: TxView): CborValue {
   if (view.receipt.status !== 'ok') {
     throw new ZwError(view.receipt.status as ErrorCode, view.receipt.error);
   }
-  return view.receipt.result as CborValue;
+  // The API carries results in their JSON form; give callers the canonical values back.
+  return fromJsonValue(view.receipt.result);
 }
 
 function idBytes(id: string | Uint8Array): Uint8Array {

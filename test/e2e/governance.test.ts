@@ -1,0 +1,131 @@
+// Proves governance on a real four-agency network: a fifth agency is proposed, voted in with its
+// node as a validator, and its node joins at the announced height and signs blocks; a member an
+// agency admin registers can transact until it is revoked, and is refused afterwards; an agency
+// is removed, its administrator's votes stop counting and its validator leaves the set.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ZwError, fromHex, toHex } from '../../src/core/index.js';
+import type { CborValue } from '../../src/core/index.js';
+import { getSuite, openKeystore } from '../../src/crypto/index.js';
+import { joinNetwork } from '../../src/node/index.js';
+import {
+  Account, ZhengwuClient, identityCall, propose, receiptResult, vote,
+} from '../../src/sdk/index.js';
+import { freePort, makeNetwork, startNodeProcess, waitForNode } from '../helpers/network.js';
+import type { NodeProcess, TestNetwork } from '../helpers/network.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const suite = getSuite('intl');
+
+function adminAccount(dir: string, slug: string, client: ZhengwuClient): Account {
+  const passphrase = readFileSync(join(dir, 'admins', `${slug}.passphrase`), 'utf8').trim();
+  const key = openKeystore(readFileSync(join(dir, 'admins', `${slug}.key`), 'utf8'), passphrase);
+  return new Account(suite, key, client);
+}
+
+function resultOf(view: Awaited<ReturnType<typeof propose>>): Record<string, CborValue> {
+  return receiptResult(view) as Record<string, CborValue>;
+}
+
+describe('governance', () => {
+  let network: TestNetwork | undefined;
+  const processes: NodeProcess[] = [];
+  afterAll(async () => {
+    for (const node of processes) node.child.kill('SIGKILL');
+    await Promise.all(processes.map((node) => node.exited));
+    network?.cleanup();
+  });
+
+  it('admits an agency and its validator, revokes a member and removes an agency', async () => {
+    network = await makeNetwork('intl', 4);
+    const { dir } = network;
+    for (const node of network.manifest.nodes) processes.push(startNodeProcess(node.home));
+    const clients = network.manifest.nodes.map((node) => new ZhengwuClient({ url: node.api }));
+    await Promise.all(clients.map((client, i) => waitForNode(client, processes[i] as NodeProcess)));
+    const client = clients[0] as ZhengwuClient;
+    const [market, tax, police, health] = ['market', 'tax', 'police', 'health']
+      .map((slug) => adminAccount(dir, slug, client)) as [Account, Account, Account, Account];
+
+    // A fifth agency applies, and three of four agencies (more than 2/3) admit it.
+    const joined = joinNetwork({ dir, id: 'CN-BJ/GOV/11110000000000008E/edu',
+      name: '北京市教育委员会', slug: 'edu', apiPort: await freePort(), p2pPort: await freePort() });
+    const application = joined.application;
+    const edu = application.nodes[0];
+    if (edu === undefined) throw new Error('application lists the node');
+    const addAgency = resultOf(await propose(market, 'add-agency', {
+      id: application.id, name: application.name, caCert: application.caCert,
+      adminKey: fromHex(application.adminKey),
+      nodes: [{ name: edu.name, publicKey: fromHex(edu.publicKey) }] },
+    'The education commission joins the data-sharing consortium', 'Consortium charter, art. 3',
+    100));
+    expect(resultOf(await vote(tax, addAgency.id as Uint8Array, 'yes')).status).toBe('open');
+    expect(resultOf(await vote(police, addAgency.id as Uint8Array, 'yes')).status)
+      .toBe('executed');
+
+    // Its node becomes a validator: now five agencies, so four yes votes are needed.
+    const addValidator = resultOf(await propose(market, 'add-validator', {
+      publicKey: fromHex(edu.publicKey), power: 10, agency: application.id },
+    'The education commission runs a validator', 'Consortium charter, art. 5', 100));
+    await vote(tax, addValidator.id as Uint8Array, 'yes');
+    await vote(police, addValidator.id as Uint8Array, 'yes');
+    const executed = await vote(health, addValidator.id as Uint8Array, 'yes');
+    expect(resultOf(executed).status).toBe('executed');
+    const decidedAt = executed.status === 'committed' ? executed.height : 0;
+    const eduAddress = toHex(suite.address(fromHex(edu.publicKey)));
+    const setAt = async (height: number) => ((await (await fetch(
+      `${network?.manifest.nodes[0]?.api}/v1/validators?height=${height}`)).json()) as
+      { validators: { address: string }[] }).validators.map((v) => v.address);
+    expect(await setAt(decidedAt + 1)).not.toContain(eduAddress);
+    expect(await setAt(decidedAt + 2)).toContain(eduAddress);
+
+    // The new agency's node starts, catches up, and signs blocks.
+    processes.push(startNodeProcess(joined.node.home));
+    const eduClient = new ZhengwuClient({ url: joined.node.api });
+    await waitForNode(eduClient, processes[4] as NodeProcess);
+    let signed = false;
+    for (let i = 0; i < 150 && !signed; i++) {
+      await client.submit(await market.build('notary', 'put',
+        { hash: suite.hash(Uint8Array.of(i, 7)), meta: {} })).catch(() => undefined);
+      await sleep(200);
+      const status = await client.status();
+      signed = status.height > decidedAt + 2 && status.lastCommitSigners.includes(eduAddress);
+    }
+    expect(signed).toBe(true);
+    expect((await eduClient.status()).height).toBeGreaterThan(decidedAt);
+
+    // A member works until it is revoked; from then on it is refused.
+    const staffKey = suite.generateKeyPair();
+    await identityCall(market, 'registerMember', { publicKey: staffKey.publicKey,
+      roles: ['staff'] });
+    const staff = new Account(suite, staffKey, client);
+    const before = await staff.sendAndWait('notary', 'put',
+      { hash: suite.hash(Uint8Array.of(1, 2, 3)), meta: {} });
+    expect(before.status === 'committed' && before.receipt.status).toBe('ok');
+    await identityCall(market, 'revokeMember', { address: suite.address(staffKey.publicKey) });
+    const refused = await staff.send('notary', 'put',
+      { hash: suite.hash(Uint8Array.of(4, 5, 6)), meta: {} }).then(() => 'admitted',
+      (error: ZwError) => error.code);
+    expect(refused).toBe('UNAUTHORIZED');
+
+    // Health is removed: its validator leaves and its administrator can no longer vote.
+    const healthValidator = network.manifest.nodes[3]?.address ?? '';
+    const removal = resultOf(await propose(market, 'remove-agency',
+      { id: network.manifest.nodes[3]?.agency ?? '' }, 'Reorganised into another commission',
+      'Municipal decision 2026-17', 100));
+    await vote(tax, removal.id as Uint8Array, 'yes');
+    await vote(police, removal.id as Uint8Array, 'yes');
+    const removed = await vote(health, removal.id as Uint8Array, 'no');
+    expect(resultOf(removed).status).toBe('open');
+    const done = await vote(adminAccount(dir, 'edu', client), removal.id as Uint8Array, 'yes');
+    expect(resultOf(done).status).toBe('executed');
+    const removedAt = done.status === 'committed' ? done.height : 0;
+    expect(await setAt(removedAt + 2)).not.toContain(healthValidator);
+    const afterRemoval = resultOf(await propose(market, 'set-params', { timeoutCommitMs: 150 },
+      'Gather transactions a little longer', 'Consortium charter, art. 9', 100));
+    const healthVote = await health.send('governance', 'vote',
+      { id: afterRemoval.id as Uint8Array, vote: 'yes' }).then(() => 'admitted',
+      (error: ZwError) => error.code);
+    expect(healthVote).toBe('UNAUTHORIZED');
+  }, 300_000);
+});
