@@ -18,3 +18,4 @@ export {
   receiptResult, identityContractName, governanceContractName,
 } from './governance.js';
 export type { ProposalStatusFilter } from './governance.js';
+export { trustAtHeight } from './validators.js';

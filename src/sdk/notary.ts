@@ -4,6 +4,7 @@ import { ErrorCode, ZwError, decode } from '../core/index.js';
 import type { CborValue } from '../core/index.js';
 import type { Account, SendOptions } from './account.js';
 import type { TxView, ZhengwuClient } from './client.js';
+import { trustAtHeight } from './validators.js';
 import { verifyStateView } from './verify.js';
 import type { TrustedChain, VerifiedState } from './verify.js';
 
@@ -55,7 +56,15 @@ export async function checkNotarization(
   for (let attempt = 1; ; attempt++) {
     try {
       const view = await client.state(notaryContractName, documentHash, { proof: true });
-      const proof = verifyStateView(trust, view, notaryContractName, documentHash);
+      // Governance may have changed the validators since genesis: follow the proven schedule.
+      const signers = await trustAtHeight(client, trust, view.height + 1);
+      const proof = verifyStateView(signers, view, notaryContractName, documentHash);
+      if (proof.value === undefined && attempt < attempts &&
+          (await client.state(notaryContractName, documentHash)).value !== null) {
+        // Notarized in the latest block, whose results the next block has yet to sign: wait for
+        // it rather than report an absence that is only not provable yet.
+        throw new ZwError(ErrorCode.HEIGHT_UNAVAILABLE, 'latest notarization not yet provable');
+      }
       const record = proof.value === undefined ? undefined : asNotarization(decode(proof.value));
       return { record, proof };
     } catch (error) {

@@ -10,7 +10,8 @@ import type { CborValue } from '../../src/core/index.js';
 import { getSuite, openKeystore } from '../../src/crypto/index.js';
 import { joinNetwork } from '../../src/node/index.js';
 import {
-  Account, ZhengwuClient, identityCall, propose, receiptResult, vote,
+  Account, ZhengwuClient, checkNotarization, identityCall, propose, receiptResult, trustFromGenesis,
+  vote,
 } from '../../src/sdk/index.js';
 import { freePort, makeNetwork, startNodeProcess, waitForNode } from '../helpers/network.js';
 import type { NodeProcess, TestNetwork } from '../helpers/network.js';
@@ -127,5 +128,14 @@ describe('governance', () => {
       { id: afterRemoval.id as Uint8Array, vote: 'yes' }).then(() => 'admitted',
       (error: ZwError) => error.code);
     expect(healthVote).toBe('UNAUTHORIZED');
+
+    // A light client that trusts only the genesis validators still verifies a proof signed by
+    // the new set, by following the proven validator schedule.
+    const documentHash = suite.hash(Uint8Array.of(9, 9, 9));
+    await market.sendAndWait('notary', 'put', { hash: documentHash, meta: {} });
+    const trust = trustFromGenesis(await client.genesis());
+    const check = await checkNotarization(client, trust, documentHash);
+    expect(check.record).toBeDefined();
+    expect(check.proof.header.height).toBeGreaterThan(removedAt + 2);
   }, 300_000);
 });

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { verifyTxView } from '../../../src/sdk/index.js';
+import { trustAtHeight, verifyTxView } from '../../../src/sdk/index.js';
 import type { BlockView, TxView } from '../../../src/sdk/index.js';
 import { client, formatTime, shortHex, trustedChain } from '../node.js';
 
@@ -99,7 +99,7 @@ function ProofStatus({ view }: { view: TxView }) {
   const { t } = useTranslation();
   const { value, error } = useLoad(async () => {
     if (view.status !== 'committed' || view.proof === null) return 'pending';
-    verifyTxView(await trustedChain(), view);
+    verifyTxView(await trustAtHeight(client, await trustedChain(), view.height + 1), view);
     return 'ok';
   }, `proof-${view.hash}-${view.status}`);
   if (error !== undefined) return <span className="bad">{t('explorer.proofBad')}: {error}</span>;
