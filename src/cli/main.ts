@@ -3,14 +3,18 @@ import { Command } from 'commander';
 import { chainCommands, keysCommand, notaryCommand } from './client-commands.js';
 import { contractCommand } from './contract-command.js';
 import { cryptoCommand } from './crypto-command.js';
-import { initCommand, nodeCommand, startCommand, upCommand } from './network-commands.js';
+import { govCommand, memberCommand } from './gov-command.js';
+import {
+  agencyCommand, initCommand, nodeCommand, startCommand, upCommand,
+} from './network-commands.js';
 
 const program = new Command('zw')
   .description('Zhengwu (政务链): a permissioned blockchain for programmable government')
   .version('0.1.0');
 
 for (const command of [initCommand(), upCommand(), startCommand(), nodeCommand(), keysCommand(),
-  notaryCommand(), ...chainCommands(), cryptoCommand(), contractCommand()]) {
+  notaryCommand(), ...chainCommands(), cryptoCommand(), contractCommand(), govCommand(),
+  memberCommand(), agencyCommand()]) {
   program.addCommand(command);
 }
 
