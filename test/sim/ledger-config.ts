@@ -35,6 +35,8 @@ export interface LedgerSimConfig {
   readonly eventsMax: number;
   /** Negative controls stop at the first violation of this kind. */
   readonly stopOnViolation: string | null;
+  /** Equivocators flood fresh conflicting votes (see ledger-byzantine.ts); off in seed runs. */
+  readonly floodEquivocation: boolean;
 }
 
 export interface LedgerOverrides extends ConfigOverrides {
@@ -45,6 +47,7 @@ export interface LedgerOverrides extends ConfigOverrides {
    * writes to crash in) happen while crashes are still on.
    */
   readonly calmBeforeGst?: boolean;
+  readonly floodEquivocation?: boolean;
 }
 
 export function randomLedgerConfig(seed: number, validators: number,
@@ -68,6 +71,7 @@ export function randomLedgerConfig(seed: number, validators: number,
     clockSkewMaxMs: rng.pick([0, 20, 500]),
     livenessHeightsMin: 3, roundsAfterGstMax: base.byzantine.size + 3, eventsMax: 2_000_000,
     stopOnViolation: overrides.stopOnViolation ?? null,
+    floodEquivocation: overrides.floodEquivocation ?? false,
   };
 }
 

@@ -12,10 +12,11 @@
 // ledger-checker.ts.
 import { pino } from 'pino';
 import {
-  VoteType, bytesEqual, proposalSignBytes, toHex, voteSignBytes,
+  VoteType, bytesEqual, isZwError, proposalSignBytes, toHex, voteSignBytes,
 } from '../../src/core/index.js';
 import type { Hash, SignedProposal, SignedVote } from '../../src/core/index.js';
 import { Mempool, decodeTx, verifyTxSignature } from '../../src/ledger/index.js';
+import type { TxEnvelope } from '../../src/ledger/index.js';
 import { Chain, ConsensusDriver } from '../../src/node/index.js';
 import type {
   AppliedBlock, Clock, ConsensusMessage, DriverInit,
@@ -223,8 +224,8 @@ export class LedgerSimulation {
   }
 
   private live(node: LedgerNode, incarnation: number): NodeProcess | null {
-    const process = node.process;
-    return process !== null && process.incarnation === incarnation ? process : null;
+    const current = node.process;
+    return current !== null && current.incarnation === incarnation ? current : null;
   }
 
   // ---- Booting a node: the production stack on the surviving disk -----------------------------
@@ -331,16 +332,16 @@ export class LedgerSimulation {
 
   /** The driver's onCommitted: the block is durable; clean the mempool, answer clients. */
   private committed(node: LedgerNode, incarnation: number, applied: AppliedBlock): void {
-    const process = this.live(node, incarnation);
-    if (process === null) return;
+    const current = this.live(node, incarnation);
+    if (current === null) return;
     const height = applied.block.header.height;
     const hashes = applied.receipts.map((receipt) => toHex(receipt.txHash));
-    for (const hash of hashes) process.verified.delete(hash);
-    process.mempool.update(hashes);
+    for (const hash of hashes) current.verified.delete(hash);
+    current.mempool.update(hashes);
     for (const receipt of applied.receipts) {
       const hash = toHex(receipt.txHash);
       this.clients.onReceipt(this.now, hash);
-      if (receipt.status === 'ok' && process.submitted.delete(hash)) {
+      if (receipt.status === 'ok' && current.submitted.delete(hash)) {
         this.checker.acknowledge(hash, height);
         this.stats.txsAcknowledged++;
       }
@@ -415,7 +416,8 @@ export class LedgerSimulation {
     if (behavior !== undefined && key !== undefined && message.type !== 'tx') {
       out = interceptLedger(behavior, { rng: this.rng, suite: this.world.suite,
         chainId: this.world.genesis.chainId, key: key.key, self: key.address, peer: to,
-        collusion: this.collusion, seen: node.seen, variants: node.variants }, message);
+        collusion: this.collusion, seen: node.seen, variants: node.variants,
+        flood: this.config.floodEquivocation }, message);
     }
     if (out !== null) this.transmit(node.index, to, out);
   }
@@ -441,46 +443,48 @@ export class LedgerSimulation {
   /** Delivery; true for the two message kinds whose handling in the driver is asynchronous. */
   private deliver(to: number, from: number, message: LedgerMessage): boolean {
     const node = this.nodes[to];
-    const process = node?.process ?? null;
-    if (node === undefined || process === null) return false;
+    const current = node?.process ?? null;
+    if (node === undefined || current === null) return false;
     this.stats.deliveries++;
     this.mix(this.now, from, to, messageCode(message));
     if (message.type === 'tx') {
-      this.admit(node, process, message.tx, false);
+      this.admit(node, current, message.tx, false);
       return false;
     }
     if (!node.correct && message.type === 'proposal') this.noteProposal(node, message.proposal);
-    process.driver.onMessage(peerName(from), message);
+    current.driver.onMessage(peerName(from), message);
     return message.type === 'proposal' || message.type === 'block-response';
   }
 
   /**
    * Transaction admission as the node does it (form, duplicate, chain, contract call, signature,
-   * mempool), inline. Client transactions are gossiped on; peers' are not (full mesh).
+   * mempool), inline. Client transactions are gossiped on; peers' are not (full mesh). Only the
+   * node's named errors are rejections; anything else thrown is a bug and ends the run.
    */
-  admit(node: LedgerNode, process: NodeProcess, bytes: Uint8Array, fromClient: boolean)
+  private admit(node: LedgerNode, current: NodeProcess, bytes: Uint8Array, fromClient: boolean)
     : boolean {
     const suite = this.world.suite;
+    let envelope: TxEnvelope;
     try {
-      const envelope = decodeTx(suite, bytes);
-      const hash = toHex(envelope.hash);
-      if (node.disk.tx(envelope.hash) !== undefined || process.mempool.has(hash)) return false;
-      if (envelope.tx.chainId !== this.world.genesis.chainId) return false;
-      process.chain.contracts.checkCall(envelope.tx.contract, envelope.tx.method,
+      envelope = decodeTx(suite, bytes);
+      if (node.disk.tx(envelope.hash) !== undefined || current.mempool.has(toHex(envelope.hash)) ||
+          envelope.tx.chainId !== this.world.genesis.chainId) return false;
+      current.chain.contracts.checkCall(envelope.tx.contract, envelope.tx.method,
         envelope.tx.args);
       if (!verifyTxSignature(suite, envelope.tx)) return false;
-      process.mempool.add(envelope);
-      process.verified.add(hash);
-      if (fromClient) {
-        for (const peer of this.nodes) {
-          if (peer !== node) this.transmit(node.index, peer.index, { type: 'tx', tx: bytes });
-        }
-      }
-      process.driver.maybeStartHeight();
-      return true;
-    } catch {
-      return false;
+      current.mempool.add(envelope);
+    } catch (error) {
+      if (isZwError(error)) return false;
+      throw error;
     }
+    current.verified.add(toHex(envelope.hash));
+    if (fromClient) {
+      for (const peer of this.nodes) {
+        if (peer !== node) this.transmit(node.index, peer.index, { type: 'tx', tx: bytes });
+      }
+    }
+    current.driver.maybeStartHeight();
+    return true;
   }
 
   // ---- Load ------------------------------------------------------------------------------------
@@ -491,16 +495,16 @@ export class LedgerSimulation {
     const targets = this.nodes.filter((node) => node.correct && node.process !== null);
     if (targets.length === 0) return;
     const node = this.rng.pick(targets);
-    const process = node.process;
-    if (process === null) return;
-    const tx = this.clients.next(this.now, process.chain);
+    const current = node.process;
+    if (current === null) return;
+    const tx = this.clients.next(this.now, current.chain);
     if (tx === null) return;
     this.stats.txsSubmitted++;
-    if (this.admit(node, process, tx.bytes, true)) {
-      process.submitted.add(toHex(tx.hash));
+    if (this.admit(node, current, tx.bytes, true)) {
+      current.submitted.add(toHex(tx.hash));
       this.clients.admitted(this.now, tx);
     } else {
-      this.clients.rejected(process.chain, tx);
+      this.clients.rejected(current.chain, tx);
     }
   }
 
@@ -523,12 +527,12 @@ export class LedgerSimulation {
    * call stack, at a write.
    */
   private crash(node: LedgerNode): void {
-    const process = node.process;
-    if (process === null) return;
+    const current = node.process;
+    if (current === null) return;
     node.process = null;
     node.incarnation++;
     node.timers.clear();
-    process.driver.stop();
+    current.driver.stop();
     this.stats.crashes++;
     this.mix(this.now, node.index, 0xc4a5);
     const downMs = this.rng.int(100, 2_500);
@@ -575,13 +579,23 @@ export class LedgerSimulation {
     this.stats.heightsMin = Math.min(...heights);
     this.stats.heightsMax = Math.max(...heights);
     this.stats.tornWrites = this.nodes.reduce((sum, node) => sum + node.disk.tornWrites, 0);
-    if (!withinFaultBound(this.config.base)) return;
-    const wanted = this.stats.heightAtGst + this.config.livenessHeightsMin;
+    if (withinFaultBound(this.config.base)) this.checkLiveness(correct);
+  }
+
+  /**
+   * After GST every correct node commits new heights, within a bounded number of rounds, and
+   * gets at least as far as the highest acknowledged transaction (so the check above that it
+   * holds every acknowledged transaction covers every correct node).
+   */
+  private checkLiveness(correct: readonly LedgerNode[]): void {
+    const afterGst = this.stats.heightAtGst + this.config.livenessHeightsMin;
+    const acknowledged = Math.max(0, ...this.checker.acknowledged.values());
     for (const node of correct) {
       const height = node.disk.latestHeight();
-      if (height < wanted) {
-        this.checker.report('liveness', `node ${node.index} committed ${height} heights, ` +
-          `wanted ${wanted} by ${this.config.endMs}ms`);
+      if (height < Math.max(afterGst, acknowledged)) {
+        this.checker.report('liveness', `node ${node.index} ended at height ${height}; wanted ` +
+          `${afterGst} (GST height + ${this.config.livenessHeightsMin}) and ${acknowledged} ` +
+          '(highest acknowledged transaction)');
       }
     }
     if (this.stats.maxRoundAfterGst > this.config.roundsAfterGstMax) {
