@@ -16,6 +16,8 @@ import type {
   CallContext, Contract, ContractResolver, MethodSpec, QueryContext, StateReader,
 } from '../ledger/index.js';
 import { instrument, vmGasCosts } from '../vm/index.js';
+import { isContractFrozen, isDeploymentApproved } from './governance-effects.js';
+import type { SystemStateRead } from './keys.js';
 import type { CallInfo, ContractHost, ContractVm, MethodKind, RawState } from '../vm/index.js';
 
 export const contractsContractName = 'contracts';
@@ -49,6 +51,11 @@ export interface ContractsInit {
   readonly deployers: readonly string[];
   /** Names of the built-in contracts. */
   readonly builtIn: (name: string) => boolean;
+  /**
+   * Reads governance state (deployment approvals, frozen contracts) in the block's starting
+   * state. Without it only the genesis deployers may deploy and nothing is ever frozen.
+   */
+  readonly read?: SystemStateRead;
 }
 
 function currentKey(name: string): Uint8Array {
@@ -140,9 +147,15 @@ export class ContractsSystem implements ContractResolver {
     if (vm === undefined) {
       throw new ZwError(ErrorCode.UNAVAILABLE, 'this node has no contract runtime loaded');
     }
-    if (!this.init.deployers.includes(toHex(ctx.sender))) {
-      throw new ZwError(ErrorCode.UNAUTHORIZED,
-        'only the genesis contractDeployers may deploy contracts (until governance decides)');
+    // A deployment stands on a governance approval of exactly this source (MAJORITY of the
+    // agencies by default); the genesis `contractDeployers`, empty unless a genesis names them,
+    // are the only other way, meant for development networks.
+    const read = this.init.read;
+    const approved = read !== undefined && isDeploymentApproved(read, name,
+      this.init.hash(utf8(source)), upgrade ? 'upgrade' : 'deploy');
+    if (!approved && !this.init.deployers.includes(toHex(ctx.sender))) {
+      throw new ZwError(ErrorCode.UNAUTHORIZED, `deploying ${name} needs an approved ` +
+        `${upgrade ? 'upgrade' : 'deploy'}-contract proposal for this exact source`);
     }
     if (this.init.builtIn(name) || reservedNames.has(name)) {
       throw bad(`${name} is the name of a system contract`);
@@ -220,6 +233,8 @@ export class ContractsSystem implements ContractResolver {
   resolve(name: string, state: StateReader): Contract | undefined {
     const vm = this.init.vm;
     if (vm === undefined || !namePattern.test(name)) return undefined;
+    // A contract frozen by governance is unknown to callers until it is unfrozen.
+    if (this.init.read !== undefined && isContractFrozen(this.init.read, name)) return undefined;
     const treeKey = (key: Uint8Array): Uint8Array =>
       stateTreeKey(this.init.hash, contractsContractName, key);
     const record = readRecord((key) => state.get(treeKey(key)), name);
@@ -258,7 +273,8 @@ export class ContractsSystem implements ContractResolver {
 
 function txHost(ctx: CallContext, name: string): ContractHost {
   const info: CallInfo = { contract: name, caller: ctx.caller, sender: toHex(ctx.sender),
-    agency: null, roles: [], txHash: toHex(ctx.txHash), height: ctx.height, time: ctx.time };
+    agency: ctx.senderAgency, roles: ctx.senderRoles, txHash: toHex(ctx.txHash),
+    height: ctx.height, time: ctx.time };
   return {
     info, readOnly: false, state: ctx.state,
     gasRemaining: () => ctx.gasRemaining(),

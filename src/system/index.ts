@@ -33,7 +33,8 @@ export function systemContracts(options?: SystemOptions): ContractRegistry {
   const builtInNames = new Set(['notary', 'contracts', 'identity', 'governance']);
   const system = new ContractsSystem({ hash: options.hash, vm: options.vm,
     deployers: (options.deployers ?? []).map((address) => address.toLowerCase()),
-    builtIn: (name) => builtInNames.has(name) });
+    builtIn: (name) => builtInNames.has(name),
+    ...(options.governance === undefined ? {} : { read: options.governance.read }) });
   const governed = options.governance === undefined ? []
     : [identityContract(options.governance), governanceContract(options.governance)];
   return new ContractRegistry([notaryContract(), system.contract(), ...governed], system);
