@@ -16,16 +16,33 @@ export interface TestReceipt {
   readonly events: readonly { contract: string; name: string; data: Value }[];
 }
 
+/** Who an account is: the test chain's stand-in for the identity system contract. */
+export interface TestIdentity {
+  readonly agency: string;
+  readonly roles: readonly string[];
+}
+
 export interface ContractTestChain {
   /** The contract's name on this chain. */
   readonly name: string;
-  /** A new account. */
-  account(): TestAccount;
+  /**
+   * A new account; with `identity`, a member of that agency holding those roles, so the
+   * contract sees them in `ctx().agency` and `ctx().roles`. Without, a non-member.
+   */
+  account(identity?: TestIdentity): TestAccount;
   /** Deploys the contract with `init` arguments (done for you with null unless `deploy: false`). */
   deploy(init?: Value): TestReceipt;
+  /**
+   * Deploys another contract this one calls, under its own name: one listed in the project's
+   * contract.json `"uses": { "<name>": "<project folder, relative>" }`, built before the tests.
+   */
+  deployContract(name: string, init?: Value): TestReceipt;
   /** One transaction in its own block; fails nothing itself: check `status`. */
   call(from: TestAccount, method: string, args?: Value): TestReceipt;
   query(method: string, args?: Value): Value;
+  /** `call` and `query` on another deployed contract (see `deployContract`). */
+  callContract(contract: string, from: TestAccount, method: string, args?: Value): TestReceipt;
+  queryContract(contract: string, method: string, args?: Value): Value;
   /** Moves block time forward (milliseconds). */
   advanceTime(ms: number): void;
 }

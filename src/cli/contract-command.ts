@@ -113,6 +113,7 @@ function testCommand(): Command {
     .action(run(async (flags: ProjectFlags) => {
       const { code } = await buildContract(contractEntry(flags.dir));
       const name = projectName(flags.dir);
+      const used = await buildUsedContracts(flags.dir);
       const module = await loadVm();
       const results: { file: string; test: string; ok: boolean; error?: string }[] = [];
       const testDir = join(resolve(flags.dir), 'test');
@@ -121,7 +122,7 @@ function testCommand(): Command {
       for (const file of files) {
         const cases = await loadTests(join(testDir, file));
         for (const [test, testCase] of Object.entries(cases)) {
-          const chain = testChain(new LocalChain(module), name, code);
+          const chain = testChain(new LocalChain(module), name, code, used);
           try {
             if (testCase.deploy !== false) chain.deploy(null);
             testCase.run(chain);
@@ -138,6 +139,28 @@ function testCommand(): Command {
         `${results.length - failed} passed, ${failed} failed`].join('\n'));
       if (failed > 0 || results.length === 0) process.exitCode = 1;
     }));
+}
+
+/**
+ * The contracts a project calls, from contract.json `"uses": { "<name>": "<folder>" }` (folders
+ * relative to the project), built once so each test can deploy them with `deployContract`.
+ */
+async function buildUsedContracts(dir: string): Promise<Map<string, string>> {
+  const manifest = join(dir, 'contract.json');
+  const built = new Map<string, string>();
+  if (!existsSync(manifest)) return built;
+  const uses = (JSON.parse(readFileSync(manifest, 'utf8')) as { uses?: unknown }).uses;
+  if (uses === undefined) return built;
+  if (uses === null || typeof uses !== 'object' || Array.isArray(uses)) {
+    throw new ZwError(ErrorCode.BAD_ARGUMENTS, 'contract.json uses: { "<name>": "<folder>" }');
+  }
+  for (const [used, folder] of Object.entries(uses as Record<string, unknown>)) {
+    if (typeof folder !== 'string') {
+      throw new ZwError(ErrorCode.BAD_ARGUMENTS, `contract.json uses.${used}: a folder`);
+    }
+    built.set(used, (await buildContract(contractEntry(resolve(dir, folder)))).code);
+  }
+  return built;
 }
 
 /** Bundles a test file for Node (it may import node:assert) and imports it. */
@@ -160,34 +183,51 @@ async function loadTests(file: string): Promise<Record<string, TestCase>> {
 /** The shape of `ContractTestChain` in contracts/sdk/testing.ts. */
 interface TestChainApi {
   readonly name: string;
-  account(): { address: string };
+  account(identity?: { agency: string; roles: readonly string[] }): { address: string };
   deploy(init?: CborValue): unknown;
+  deployContract(name: string, init?: CborValue): unknown;
   call(from: { address: string }, method: string, args?: CborValue): unknown;
   query(method: string, args?: CborValue): CborValue;
+  callContract(contract: string, from: { address: string }, method: string, args?: CborValue):
+    unknown;
+  queryContract(contract: string, method: string, args?: CborValue): CborValue;
   advanceTime(ms: number): void;
 }
 
 /** The `ContractTestChain` of contracts/sdk/testing.ts over a LocalChain. */
-function testChain(chain: LocalChain, name: string, code: string): TestChainApi {
+function testChain(chain: LocalChain, name: string, code: string,
+  used: ReadonlyMap<string, string>): TestChainApi {
   const keys = new Map<string, KeyPair>();
   const receipt = (value: ReturnType<LocalChain['call']>): unknown => ({
     status: value.status, error: value.error, gasUsed: value.gasUsed, result: value.result,
     events: value.events });
   return {
     name,
-    account() {
+    account(identity?: { agency: string; roles: readonly string[] }) {
       const key = chain.account();
       const address = chain.address(key);
       keys.set(address, key);
+      if (identity !== undefined) chain.identify(key, identity);
       return { address };
     },
     deploy: (init: CborValue = null) => receipt(chain.deploy(name, code, init)),
+    deployContract(other: string, init: CborValue = null) {
+      const source = used.get(other);
+      if (source === undefined) throw new Error(`contract.json does not list ${other} in "uses"`);
+      return receipt(chain.deploy(other, source, init));
+    },
     call(from: { address: string }, method: string, args: CborValue = null) {
+      return this.callContract(name, from, method, args);
+    },
+    callContract(contract: string, from: { address: string }, method: string,
+      args: CborValue = null) {
       const key = keys.get(from.address);
       if (key === undefined) throw new Error('call from an account made by chain.account()');
-      return receipt(chain.call(key, name, method, args));
+      return receipt(chain.call(key, contract, method, args));
     },
     query: (method: string, args: CborValue = null) => chain.query(name, method, args),
+    queryContract: (contract: string, method: string, args: CborValue = null) =>
+      chain.query(contract, method, args),
     advanceTime(ms: number) {
       chain.time += ms;
     },

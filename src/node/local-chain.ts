@@ -6,7 +6,7 @@ import type { CborValue, ChainId, Height } from '../core/index.js';
 import { getSuite } from '../crypto/index.js';
 import type { CryptoSuite, KeyPair } from '../crypto/index.js';
 import { encodeTx, executeBlock, runQuery, signTx } from '../ledger/index.js';
-import type { ContractRegistry, Receipt } from '../ledger/index.js';
+import type { ContractRegistry, Receipt, SenderIdentity } from '../ledger/index.js';
 import { systemContracts } from '../system/index.js';
 import { ContractVm } from '../vm/index.js';
 import type { VmModule } from '../vm/index.js';
@@ -20,6 +20,12 @@ export class LocalChain {
   private readonly state = new Map<string, Uint8Array>();
   private readonly registry: ContractRegistry;
   private readonly nonces = new Map<string, number>();
+  /**
+   * Who each test account is (agency and roles), by address. The identity system contract is
+   * not run here; this stands in for its sender hook so contracts that read `ctx().agency` and
+   * `ctx().roles` can be tested. Accounts not listed have no agency and no roles.
+   */
+  private readonly identities = new Map<string, SenderIdentity>();
   height = 0;
   /** Block time in milliseconds; each block adds `blockIntervalMs`. */
   time = 1_700_000_000_000;
@@ -34,6 +40,12 @@ export class LocalChain {
   /** A new account (key pair) to sign calls with. */
   account(): KeyPair {
     return this.suite.generateKeyPair();
+  }
+
+  /** Makes `key` a member of `agency` with `roles` for every later call it signs. */
+  identify(key: KeyPair, identity: SenderIdentity): void {
+    this.identities.set(this.address(key), { agency: identity.agency,
+      roles: [...identity.roles].sort() });
   }
 
   address(key: KeyPair): string {
@@ -55,7 +67,9 @@ export class LocalChain {
     this.height += 1;
     this.time += this.blockIntervalMs;
     const result = executeBlock({ suite: this.suite, contracts: this.registry,
-      state: { get: (key) => this.state.get(toHex(key)) }, txGasMax: localGasMax },
+      state: { get: (key) => this.state.get(toHex(key)) }, txGasMax: localGasMax,
+      identify: (_state, sender) =>
+        this.identities.get(toHex(sender)) ?? { agency: null, roles: [] } },
     { chainId: localChainId, height: this.height as Height, time: this.time }, txs);
     for (const update of result.updates) {
       if (update.value === null) this.state.delete(toHex(update.key));
