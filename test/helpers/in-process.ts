@@ -11,6 +11,10 @@ export interface InProcessNode {
   readonly node: ZhengwuNode;
   readonly url: string;
   readonly home: string;
+  /** The network folder initNetwork wrote: admins/<slug>.key hold the agency admin keystores. */
+  readonly dir: string;
+  /** The passphrase of every keystore in `dir`. */
+  readonly passphrase: string;
   stop(): Promise<void>;
 }
 
@@ -22,7 +26,7 @@ export async function startInProcessNode(suite: SuiteName): Promise<InProcessNod
   const node = await ZhengwuNode.start({ home, passphrase, verifyThreads: 0, apiPort: 0,
     p2pPort: 0, logger: pino({ level: 'silent' }) });
   return {
-    node, url: node.apiUrl, home,
+    node, url: node.apiUrl, home, dir, passphrase,
     async stop() {
       await node.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,61 @@
+// Errors as a person reads them: a translated sentence for each stable error code the node or
+// the keystore returns (BAD_PASSPHRASE, UNAUTHORIZED, ...), with the code and the node's own
+// message kept beside it for whoever has to report the problem.
+import { useTranslation } from 'react-i18next';
+import { isZwError } from '../../src/core/index.js';
+
+/** A failure found in the page itself; `key` names its sentence under `errors.`. */
+export class PortalError extends Error {
+  override name = 'PortalError';
+  constructor(readonly key: string, readonly values: Record<string, string | number> = {}) {
+    super(key);
+  }
+}
+
+/** Codes with their own sentence under `errors.`; any other code gets the generic one. */
+const explainedCodes = new Set([
+  'BAD_PASSPHRASE', 'BAD_KEY', 'MALFORMED', 'UNAUTHORIZED', 'BAD_ARGUMENTS', 'INVALID_ARGUMENT',
+  'NOT_FOUND', 'UNAVAILABLE', 'CONTRACT_FAILED', 'TOO_LARGE', 'NONCE_TOO_LOW', 'NONCE_TOO_HIGH',
+  'EXPIRED', 'DUPLICATE', 'MEMPOOL_FULL', 'SENDER_QUOTA', 'ALREADY_EXISTS', 'OUT_OF_GAS',
+  'WRONG_CHAIN', 'UNSUPPORTED_KEY',
+]);
+
+export interface ExplainedError {
+  readonly sentence: string;
+  /** The stable code and the node's message, or null for the page's own errors. */
+  readonly code: string | null;
+  readonly detail: string | null;
+}
+
+export function useExplainError(): (error: unknown) => ExplainedError {
+  const { t } = useTranslation();
+  return (error) => {
+    if (error instanceof PortalError) {
+      return { sentence: t(`errors.${error.key}`, error.values), code: null, detail: null };
+    }
+    if (isZwError(error)) {
+      const key = explainedCodes.has(error.code) ? error.code : 'generic';
+      return { sentence: t(`errors.${key}`), code: error.code, detail: error.message };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return { sentence: t('errors.generic'), code: null, detail: message };
+  };
+}
+
+/** One error, explained; `testId` lets browser tests find it. */
+export function ErrorNote({ error, testId }: { error: unknown; testId?: string }) {
+  const explain = useExplainError();
+  const { t } = useTranslation();
+  const explained = explain(error);
+  return (
+    <div className="error-note" role="alert" data-testid={testId}>
+      <strong>{explained.sentence}</strong>
+      {explained.detail !== null && (
+        <div className="error-detail">
+          {explained.code !== null && <span className="code">{explained.code}</span>}
+          {t('errors.detail')}: {explained.detail}
+        </div>
+      )}
+    </div>
+  );
+}
