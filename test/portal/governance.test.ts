@@ -76,6 +76,16 @@ afterAll(async () => {
 });
 
 describe('portal governance', () => {
+  it('shows agencies and proposals to anyone, without sign-in', async () => {
+    await page.goto(`${running.url}/#/governance`);
+    await page.getByTestId('agencies').waitFor();
+    expect(await page.getByTestId('agencies').textContent()).toContain('北京市教育委员会');
+    await page.getByTestId('signin-prompt').waitFor();
+    await page.getByTestId('open-proposals-empty').waitFor();
+    expect(await page.getByTestId('propose-form').count()).toBe(0);
+    await page.screenshot({ path: join(shots, 'governance-readonly.png'), fullPage: true });
+  });
+
   it('refuses a wrong passphrase with a clear error', async () => {
     await signIn('market', 'not the passphrase');
     const error = page.getByTestId('signin-error');

@@ -41,7 +41,8 @@ const zh = {
   },
   signin: {
     title: '成员登录', keystore: '密钥文件（keystore）', passphrase: '口令',
-    hint: '选择您的密钥文件并输入口令。密钥只在本浏览器中解密并保存在内存中，不会发送到任何地方；退出登录或关闭页面即清除。',
+    hint: '选择您的密钥文件并输入口令。密钥只在本浏览器中解密并保存在内存中，'
+      + '不会发送到任何地方；退出登录或关闭页面即清除。',
     submit: '登录', opening: '正在解密密钥…', signedIn: '当前登录', address: '账户地址',
     agency: '所属机构', roles: '角色', status: '成员状态', rootKey: '（机构根管理员密钥）',
     notMember: '该密钥不属于任何成员机构：可以浏览，但不能发起提案或投票。',
@@ -156,12 +157,15 @@ const en: typeof zh = {
   },
   signin: {
     title: 'Member sign-in', keystore: 'Keystore file', passphrase: 'Passphrase',
-    hint: 'Choose your keystore file and enter its passphrase. The key is decrypted in this browser and kept in memory only; it is never sent anywhere, and signing out or closing the page clears it.',
+    hint: 'Choose your keystore file and enter its passphrase. The key is decrypted in this '
+      + 'browser and kept in memory only; it is never sent anywhere, and signing out or closing '
+      + 'the page clears it.',
     submit: 'Sign in', opening: 'Decrypting the key…', signedIn: 'Signed in',
     address: 'Account address', agency: 'Agency', roles: 'Roles', status: 'Member status',
     rootKey: '(the agency\'s root admin key)',
     notMember: 'This key belongs to no member agency: you can browse, but not propose or vote.',
-    memoryOnly: 'The private key is held in this page\'s memory only and was never sent to the node.',
+    memoryOnly: 'The private key is held in this page\'s memory only and was never sent to the '
+      + 'node.',
     signOut: 'Sign out', toGovernance: 'Go to agencies & governance', noAgency: 'not a member',
   },
   roles: {
@@ -235,7 +239,8 @@ const en: typeof zh = {
     noPassphrase: 'Enter the passphrase.', payloadNotJson: 'The payload is not valid JSON.',
     payloadNotObject: 'The payload must be a JSON object {…}.',
     payloadInvalid: 'The payload cannot be encoded: {{detail}}', required: 'Required.',
-    tooLong: 'At most {{bytes}} bytes.', deadlineRange: 'Enter a whole number from {{min}} to {{max}}.',
+    tooLong: 'At most {{bytes}} bytes.',
+    deadlineRange: 'Enter a whole number from {{min}} to {{max}}.',
   },
 };
 

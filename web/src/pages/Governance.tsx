@@ -212,7 +212,9 @@ function ProposalCard({ proposal, chain, session, onChanged }: { proposal: Propo
 function ProposalList({ proposals, chain, session, onChanged, empty, testId }: {
   proposals: readonly ProposalView[]; chain: Chain; session: Session | null;
   onChanged: () => void; empty: string; testId: string }) {
-  if (proposals.length === 0) return <p className="muted" data-testid={`${testId}-empty`}>{empty}</p>;
+  if (proposals.length === 0) {
+    return <p className="muted" data-testid={`${testId}-empty`}>{empty}</p>;
+  }
   return (
     <div className="proposals" data-testid={testId}>
       {proposals.map((p) => <ProposalCard key={p.id} proposal={p} chain={chain}
@@ -224,7 +226,7 @@ function ProposalList({ proposals, chain, session, onChanged, empty, testId }: {
 function SignInPrompt({ session }: { session: Session | null }) {
   const { t } = useTranslation();
   if (session === null) {
-    return <p className="notice">{t('governance.signInToAct')}{' '}
+    return <p className="notice" data-testid="signin-prompt">{t('governance.signInToAct')}{' '}
       <a href="#/signin">{t('nav.signIn')}</a></p>;
   }
   return <p className="notice">{t('governance.adminsOnly')}</p>;
@@ -249,14 +251,14 @@ export function GovernancePage() {
         <h2>{t('governance.agencies')} ({value.agencies.length})</h2>
         <AgencyTable chain={value} />
       </section>
-      {session !== null && isActiveAdmin(session.member)
-        ? <ProposeForm session={session} onProposed={changed} />
-        : <SignInPrompt session={session} />}
       <section className="card">
         <h2>{t('governance.open')} ({open.length})</h2>
         <ProposalList proposals={open} chain={value} session={session} onChanged={changed}
           empty={t('governance.noOpen')} testId="open-proposals" />
       </section>
+      {session !== null && isActiveAdmin(session.member)
+        ? <ProposeForm session={session} onProposed={changed} />
+        : <SignInPrompt session={session} />}
       <section className="card">
         <h2>{t('governance.recent')}</h2>
         <ProposalList proposals={recent} chain={value} session={session} onChanged={changed}

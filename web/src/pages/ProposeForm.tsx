@@ -63,10 +63,11 @@ function checkDraft(draft: Draft): { errors: FieldErrors } | { checked: Checked 
   const legalBasis = checkText(draft.legalBasis, proposalLimits.legalBasisBytesMax);
   if (legalBasis !== undefined) errors.legalBasis = legalBasis;
   const deadlineBlocks = Number(draft.deadlineBlocks);
-  if (!/^\d+$/.test(draft.deadlineBlocks.trim()) || deadlineBlocks < proposalLimits.deadlineBlocksMin
-    || deadlineBlocks > proposalLimits.deadlineBlocksMax) {
-    errors.deadlineBlocks = new PortalError('deadlineRange', {
-      min: proposalLimits.deadlineBlocksMin, max: proposalLimits.deadlineBlocksMax });
+  const { deadlineBlocksMin, deadlineBlocksMax } = proposalLimits;
+  if (!/^\d+$/.test(draft.deadlineBlocks.trim()) || deadlineBlocks < deadlineBlocksMin
+    || deadlineBlocks > deadlineBlocksMax) {
+    errors.deadlineBlocks = new PortalError('deadlineRange',
+      { min: deadlineBlocksMin, max: deadlineBlocksMax });
   }
   if (Object.keys(errors).length > 0 || payload instanceof PortalError) return { errors };
   return { checked: { payload, deadlineBlocks } };
