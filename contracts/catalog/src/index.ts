@@ -426,6 +426,9 @@ export const lookup = tx((args: { code: string; duty?: { agency: string; code: s
     grade: published?.grade ?? null, duty, authorityAgency: authorityAgency() };
 });
 
+/** For other contracts: the data authority's agency (a transaction method for the same reason). */
+export const authority = tx(() => authorityAgency());
+
 // ---------------------------------------------------------------------------------------------
 // Queries. Lists take {after?, limit?} and return {items, next}: `next` is the cursor for the
 // following page, null at the end.
