@@ -55,21 +55,25 @@ describe('double-sign evidence', () => {
     for (let i = 0; i < 100 && impostor.peers().length < 3; i++) await sleep(100);
     expect(impostor.peers().length).toBe(3);
 
-    const height = (await (clients[0] as ZhengwuClient).status()).height + 1;
+    // Equivocate at whatever height consensus is deciding; repeat in case the height moved on
+    // before the votes arrived (then they are simply stale).
     const validator = suite.address(key.publicKey);
-    const base = { type: VoteType.prevote, height: asHeight(height), round: asRound(0), validator };
-    for (const blockHash of [asHash(suite.hash(Uint8Array.of(1))), null]) {
-      const vote: Vote = { ...base, blockHash } as Vote;
-      const signature = suite.sign(key.privateKey, voteSignBytes(genesis.chainId as never, vote));
-      impostor.broadcast({ type: 'vote', vote: { ...vote, signature } });
-    }
-
     let found: { validator: string; height: number }[] = [];
-    for (let i = 0; i < 300 && found.length === 0; i++) {
-      await sleep(100);
-      const response = await fetch(`${nodes[0]?.api}/v1/evidence`);
-      found = (await response.json() as { evidence: { validator: string; height: number }[] })
-        .evidence;
+    for (let attempt = 0; attempt < 30 && found.length === 0; attempt++) {
+      const status = await (clients[0] as ZhengwuClient).status();
+      const base = { type: VoteType.prevote, height: asHeight(status.consensus.height),
+        round: asRound(status.consensus.round), validator };
+      for (const blockHash of [asHash(suite.hash(Uint8Array.of(attempt))), null]) {
+        const vote: Vote = { ...base, blockHash } as Vote;
+        const signature = suite.sign(key.privateKey, voteSignBytes(genesis.chainId as never, vote));
+        impostor.broadcast({ type: 'vote', vote: { ...vote, signature } });
+      }
+      for (let i = 0; i < 20 && found.length === 0; i++) {
+        await sleep(100);
+        const response = await fetch(`${nodes[0]?.api}/v1/evidence`);
+        found = (await response.json() as { evidence: { validator: string; height: number }[] })
+          .evidence;
+      }
     }
     expect(found[0]?.validator).toBe(toHex(validator));
     for (const node of nodes.slice(1, 3)) {
