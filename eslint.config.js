@@ -58,7 +58,7 @@ const layering = {
 
 export default tseslint.config(
   { ignores: ['dist/**', 'build/**', 'node_modules/**', 'web/dist/**', 'bench/peer/**',
-    'native/**/build/**'] },
+    'native/**/build/**', '**/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
