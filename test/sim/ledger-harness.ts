@@ -59,6 +59,9 @@ export async function runLedgerPlan(validators: number, seeds: readonly number[]
     if (result.config.base.byzantine.size > 0) {
       totals['byzantineRuns'] = (totals['byzantineRuns'] ?? 0) + 1;
     }
+    if (seeds.length === 1) {
+      console.log(`${describeLedgerConfig(result.config)}\n  trace ${result.traceHash}`);
+    }
     if (result.violations.length > 0) {
       const failure = describeFailure(result);
       console.log(`FAILING ${failure}`);
@@ -81,15 +84,22 @@ export function describeLedgerSummary(label: string, summary: LedgerSummary): st
 }
 
 /**
+ * A seed takes well under a second on an idle machine; the test's time limit is generous per
+ * seed, so that a loaded shared machine does not fail it while a hung run still ends.
+ */
+const timeoutPerSeedMs = 20_000;
+
+/**
  * The ledger seed suite for one validator count: every seed must keep every invariant of
  * checker.ts and ledger-checker.ts, and commit new heights after GST.
  */
 export function defineLedgerSuite(validators: number, defaultSeeds: number): void {
+  const seeds = ledgerSeeds(defaultSeeds);
   describe.skipIf(!selected(validators))(`ledger simulation, ${validators} validators`, () => {
     test('seeds of the production driver, chain, mempool and store', async () => {
-      const summary = await runLedgerPlan(validators, ledgerSeeds(defaultSeeds));
+      const summary = await runLedgerPlan(validators, seeds);
       console.log(describeLedgerSummary(`ledger n=${validators}`, summary));
       expect(summary.failures).toEqual([]);
-    });
+    }, seeds.length * timeoutPerSeedMs);
   });
 }
