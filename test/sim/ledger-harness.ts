@@ -78,7 +78,8 @@ export function describeLedgerSummary(label: string, summary: LedgerSummary): st
     `${t['heightsMax'] ?? 0}; txs submitted ${t['txsSubmitted'] ?? 0}, acknowledged ` +
     `${t['txsAcknowledged'] ?? 0}; crashes ${t['crashes'] ?? 0} (at block writes ` +
     `${t['blockWriteCrashes'] ?? 0}, torn ${t['tornWrites'] ?? 0}; at signer writes ` +
-    `${t['signerWriteCrashes'] ?? 0}); signer refusals ${t['refusals'] ?? 0}; deliveries ` +
+    `${t['signerWriteCrashes'] ?? 0}); signer refusals ${t['refusals'] ?? 0}; evidence on ` +
+    `chain ${t['evidenceCommitted'] ?? 0}; deliveries ` +
     `${t['deliveries'] ?? 0}, dropped ${t['dropped'] ?? 0}; highest commit round of a height ` +
     `begun after GST ${t['roundAfterGstMax'] ?? 0}`;
 }

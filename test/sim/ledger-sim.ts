@@ -93,6 +93,8 @@ export interface LedgerStats {
   maxRoundAfterGst: number;
   txsSubmitted: number;
   txsAcknowledged: number;
+  /** Double-sign evidence on chain (most held by one correct node's store at the end). */
+  evidenceCommitted: number;
 }
 
 export interface LedgerSimResult {
@@ -103,6 +105,8 @@ export interface LedgerSimResult {
 }
 
 const silentLog = pino({ level: 'silent' });
+/** Evidence rows read back per store for the statistics. */
+const evidenceCountedMax = 10_000;
 
 export class LedgerSimulation {
   readonly rng: Prng;
@@ -113,7 +117,7 @@ export class LedgerSimulation {
   readonly stats: LedgerStats = { events: 0, deliveries: 0, dropped: 0, crashes: 0,
     restarts: 0, blockWriteCrashes: 0, tornWrites: 0, signerWriteCrashes: 0, refusals: 0,
     heightAtGst: 0, heightsMin: 0, heightsMax: 0, maxRoundAfterGst: 0, txsSubmitted: 0,
-    txsAcknowledged: 0 };
+    txsAcknowledged: 0, evidenceCommitted: 0 };
   private readonly queue = new EventQueue<Event>();
   private now = 0;
   private trace = 0x811c9dc5;
@@ -579,6 +583,8 @@ export class LedgerSimulation {
     this.stats.heightsMin = Math.min(...heights);
     this.stats.heightsMax = Math.max(...heights);
     this.stats.tornWrites = this.nodes.reduce((sum, node) => sum + node.disk.tornWrites, 0);
+    this.stats.evidenceCommitted = Math.max(...correct.map((node) =>
+      node.disk.evidence(evidenceCountedMax, 0).length));
     if (withinFaultBound(this.config.base)) this.checkLiveness(correct);
   }
 
