@@ -31,6 +31,13 @@ export type AddVoteOutcome =
  * Records `vote` from validator `index`. A vote for a value the validator already voted for is
  * a duplicate; a vote for another value is kept (up to `conflictingMax` per validator) and
  * counts too, and the first such conflict is reported as evidence.
+ *
+ * When an equivocator's allowance is full, a new conflicting vote replaces its kept vote for the
+ * least-supported value if the new value has more support from other validators. An equivocator
+ * flooding made-up values would otherwise fill its allowance first, and correct nodes that never
+ * counted its vote for the value others locked on could stall the height forever. Made-up values
+ * have no other support, so the votes that can complete a polka are the ones that stay. Safety is
+ * unaffected: which conflicting votes are kept only ever adds power an equivocator really signed.
  */
 export function addVote(
   tally: VoteTally, index: number, vote: SignedVote, conflictingMax: number,
@@ -52,9 +59,39 @@ export function addVote(
   }
   const report = !tally.equivocators.includes(index);
   const equivocators = report ? [...tally.equivocators, index] : tally.equivocators;
-  const conflicting = kept < conflictingMax ? [...tally.conflicting, vote] : tally.conflicting;
+  const conflicting = kept < conflictingMax ? [...tally.conflicting, vote]
+    : replaceWeakest(tally, vote);
   return { kind: 'conflict', tally: { votes: tally.votes, conflicting, equivocators },
     first: existing, report };
+}
+
+/** How many validators other than the voter voted for `value` in this tally. */
+function supportOf(tally: VoteTally, voter: Uint8Array, value: Hash | null): number {
+  let count = 0;
+  for (const vote of [...tally.votes, ...tally.conflicting]) {
+    if (vote !== undefined && !bytesEqual(vote.validator, voter) &&
+        sameValue(vote.blockHash, value)) count++;
+  }
+  return count;
+}
+
+function replaceWeakest(tally: VoteTally, vote: SignedVote): readonly SignedVote[] {
+  const incoming = supportOf(tally, vote.validator, vote.blockHash);
+  let weakest = -1;
+  let weakestSupport = incoming;
+  tally.conflicting.forEach((kept, position) => {
+    if (!bytesEqual(kept.validator, vote.validator)) return;
+    const support = supportOf(tally, kept.validator, kept.blockHash);
+    if (support < weakestSupport) {
+      weakest = position;
+      weakestSupport = support;
+    }
+  });
+  if (weakest < 0) return tally.conflicting;
+  const conflicting = [...tally.conflicting];
+  conflicting[weakest] = vote;
+  assert(conflicting.length === tally.conflicting.length, 'replacement keeps the bound');
+  return conflicting;
 }
 
 /** Power of the validators that voted for exactly `value` (null: nil votes). */
