@@ -10,11 +10,12 @@
 // collects double-sign evidence for the next proposal.
 import type { Logger } from 'pino';
 import {
-  ErrorCode, ZwError, asHeight, asRound, bytesEqual, decode, encode, findValidator, fromHex,
-  proposalSignBytes, toHex, verifyCommit, voteSignBytes, VoteType, asHash, validatorSetHash,
+  ErrorCode, ZwError, asAddress, asHeight, asRound, bytesEqual, decode, encode, findValidator,
+  fromHex, proposalSignBytes, toHex, verifyCommit, voteSignBytes, VoteType, asHash,
+  validatorSetHash,
 } from '../core/index.js';
 import type {
-  CborValue, Commit, Hash, Proposal, SignedProposal, SignedVote, Vote,
+  Address, Commit, Hash, Proposal, SignedProposal, SignedVote, Vote,
 } from '../core/index.js';
 import {
   gossipMessages, initialProposerPriorities, initialState, nextHeightProposerPriorities,
@@ -29,6 +30,8 @@ import {
   signedVoteToValue, validateBlock,
 } from '../ledger/index.js';
 import type { Block, Evidence, Mempool } from '../ledger/index.js';
+import { decodeMessage, encodeMessage } from '../network/index.js';
+import type { NetworkMessage } from '../network/index.js';
 import type { SignedStep } from '../storage/index.js';
 import type { AppliedBlock, Chain } from './chain.js';
 
@@ -126,12 +129,12 @@ export class ConsensusDriver {
   private syncPending: { height: number; peer: string; since: number } | undefined;
   private heightStartedAt = 0;
   private pausedUntil = 0;
-  private readonly address: Uint8Array;
+  private readonly address: Address;
   private gossipTimer: unknown;
 
   constructor(private readonly init: DriverInit, private readonly c: DriverComponents) {
     this.state = initialState(init.consensus);
-    this.address = c.chain.genesis.suite.address(c.key.publicKey);
+    this.address = asAddress(c.chain.genesis.suite.address(c.key.publicKey));
   }
 
   get isValidator(): boolean {
@@ -213,8 +216,7 @@ export class ConsensusDriver {
   private startHeight(resume: ResumeRecord | undefined, round: number): void {
     const height = asHeight(this.c.chain.height + 1);
     const validatorSet = this.c.chain.validatorsAt(height);
-    const self = findValidator(validatorSet, this.address) === undefined ? null
-      : this.address as never;
+    const self = findValidator(validatorSet, this.address) === undefined ? null : this.address;
     this.running = true;
     this.heightStartedAt = this.c.clock.now();
     const base = { kind: 'start-height' as const, height, validatorSet,
@@ -232,14 +234,20 @@ export class ConsensusDriver {
   }
 
   private replayOwnMessage(hex: string): void {
-    const message = decode(fromHex(hex)) as unknown[];
-    if (message[0] === 'vote') {
-      const vote = signedVoteFromValue(message[1] as never);
+    let message: NetworkMessage;
+    try {
+      message = decodeMessage(fromHex(hex));
+    } catch (error) {
+      this.c.log.warn({ err: (error as Error).message }, 'skipping unreadable own message');
+      return;
+    }
+    if (message.type === 'vote') {
+      const vote = message.vote;
       this.enqueue({ kind: 'vote', vote });
       this.c.broadcast({ type: 'vote', vote });
-    } else if (message[0] === 'proposal') {
-      const proposal = proposalFromValue(message[1]);
-      const blockBytes = message[2] as Uint8Array;
+    } else if (message.type === 'proposal') {
+      const proposal = message.proposal;
+      const blockBytes = message.block;
       this.blocks.set(toHex(proposal.blockHash), decodeBlock(blockBytes));
       this.enqueue({ kind: 'proposal', proposal, valid: true });
       this.c.broadcast({ type: 'proposal', proposal, block: blockBytes });
@@ -287,7 +295,7 @@ export class ConsensusDriver {
   private proposeValue(height: number, round: number): void {
     const params = this.c.chain.genesis.genesis.params;
     const txs = this.c.mempool.reap(params.blockTxsMax, params.blockBytesMax).map((e) => e.bytes);
-    const { block, hash } = this.c.chain.buildBlock(this.address as never, this.c.clock.now(), txs,
+    const { block, hash } = this.c.chain.buildBlock(this.address, this.c.clock.now(), txs,
       [...this.evidence.values()]);
     this.blocks.set(toHex(hash), block);
     this.enqueue({ kind: 'value-for-proposal', height: asHeight(height), round: asRound(round),
@@ -330,7 +338,8 @@ export class ConsensusDriver {
       signature: suite.sign(this.c.key.privateKey, payload) };
     const blockBytes = encodeBlock(block);
     if (!this.trySign(() => this.persist(proposal, 1, payload,
-      encode(['proposal', proposalToValue(signed), blockBytes]), undefined, []))) return;
+      encodeMessage({ type: 'proposal', proposal: signed, block: blockBytes }), undefined,
+      []))) return;
     this.c.broadcast({ type: 'proposal', proposal: signed, block: blockBytes });
     this.enqueue({ kind: 'proposal', proposal: signed, valid: true });
   }
@@ -343,7 +352,7 @@ export class ConsensusDriver {
     const lock = locking ? { round: vote.round, blockHash: toHex(vote.blockHash as Hash) }
       : undefined;
     if (!this.trySign(() => this.persist(vote, vote.type === VoteType.prevote ? 2 : 3, payload,
-      encode(['vote', signedVoteToValue(signed)]), lock,
+      encodeMessage({ type: 'vote', vote: signed }), lock,
       polka.map((v) => toHex(encode(signedVoteToValue(v))))))) return;
     this.c.broadcast({ type: 'vote', vote: signed });
     this.enqueue({ kind: 'vote', vote: signed });
@@ -581,21 +590,10 @@ export class ConsensusDriver {
   }
 }
 
-function proposerOfRound(state: ConsensusState, round: number): never {
-  return proposerOf(state, round) as never;
+function proposerOfRound(state: ConsensusState, round: number): Address {
+  return asAddress(proposerOf(state, round));
 }
 
 function voteFromHex(hex: string): SignedVote {
   return signedVoteFromValue(decode(fromHex(hex)));
-}
-
-export function proposalToValue(proposal: SignedProposal): CborValue[] {
-  return [proposal.height, proposal.round, proposal.polRound, proposal.blockHash,
-    proposal.proposer, proposal.signature];
-}
-
-function proposalFromValue(value: unknown): SignedProposal {
-  const f = value as [number, number, number, Uint8Array, Uint8Array, Uint8Array];
-  return { height: asHeight(f[0]), round: asRound(f[1]), polRound: f[2],
-    blockHash: asHash(f[3]), proposer: f[4] as never, signature: f[5] };
 }
