@@ -1,8 +1,9 @@
 // The invariants the simulator checks at every decision and every signature, over the whole run
 // including restarts:
 //  - agreement: no two correct nodes decide different values at a height (a fork);
-//  - every decision carries a commit that core `verifyCommit` accepts (>2/3 of the power,
-//    real signatures of distinct validators, for that height and block);
+//  - every decision carries a commit that core `verifyCommit` accepts (>2/3 of the power of
+//    THAT height's validator set, real signatures of distinct validators, for that height and
+//    block);
 //  - each node's decided heights are contiguous from 1;
 //  - a correct validator never signs two different payloads for one (height, round, type);
 //  - a correct signer refuses nothing except right after a restart inside that height, since
@@ -16,7 +17,9 @@ import type {
 export type ViolationKind =
   | 'fork' | 'bad-commit' | 'non-contiguous' | 'double-sign' | 'unexpected-refusal' | 'liveness'
   // The ledger simulator's (ledger-checker.ts): results, durability and acknowledged txs.
-  | 'state-root' | 'went-back' | 'bad-store' | 'lost-tx' | 'exception';
+  | 'state-root' | 'went-back' | 'bad-store' | 'lost-tx' | 'exception'
+  // Validator-set changes (ledger-checker.ts, ledger-governance.ts).
+  | 'validator-set';
 
 export interface Violation {
   readonly kind: ViolationKind;
@@ -53,7 +56,7 @@ export class Checker {
       this.report('non-contiguous', `node ${node} decided ${height} after ${previousHeight}`);
     }
     try {
-      verifyCommit(this.chainId, this.set, commit, { height: height as Height,
+      verifyCommit(this.chainId, this.validatorsOf(height), commit, { height: height as Height,
         blockHash: commit.blockHash }, this.verify);
     } catch (error) {
       this.report('bad-commit', `node ${node} height ${height}: ${(error as Error).message}`);
@@ -66,6 +69,11 @@ export class Checker {
       this.report('fork', `height ${height}: node ${node} decided ${value.slice(0, 12)}, ` +
         `another correct node ${first.slice(0, 12)}`);
     }
+  }
+
+  /** The set a commit of `height` must carry >2/3 of; one set for every height here. */
+  protected validatorsOf(_height: number): ValidatorSet {
+    return this.set;
   }
 
   /** A correct validator's signer released a signature over `payload`. */

@@ -4,6 +4,7 @@
 // shorter than the engine simulator's because every block goes through execution and SQLite.
 import { randomConfig } from './config.js';
 import type { ConfigOverrides, SimConfig } from './config.js';
+import type { ValidatorChanges } from './ledger-governance.js';
 import { Prng } from './prng.js';
 
 export interface LedgerSimConfig {
@@ -37,6 +38,14 @@ export interface LedgerSimConfig {
   readonly stopOnViolation: string | null;
   /** Equivocators flood fresh conflicting votes (see ledger-byzantine.ts); off in seed runs. */
   readonly floodEquivocation: boolean;
+  /** Genesis nodes that are not validators (governance may add them); they run and follow. */
+  readonly spares: number;
+  /** Governance changes the validator set during the run (ledger-governance.ts). */
+  readonly validatorChanges: ValidatorChanges;
+  /** How often the governance client looks at the chain and sends what is missing. */
+  readonly governanceTickMs: number;
+  /** No new validator-set change starts after this (one in flight may still finish). */
+  readonly changesEndMs: number;
 }
 
 export interface LedgerOverrides extends ConfigOverrides {
@@ -48,6 +57,8 @@ export interface LedgerOverrides extends ConfigOverrides {
    */
   readonly calmBeforeGst?: boolean;
   readonly floodEquivocation?: boolean;
+  readonly spares?: number;
+  readonly validatorChanges?: ValidatorChanges;
 }
 
 export function randomLedgerConfig(seed: number, validators: number,
@@ -72,6 +83,9 @@ export function randomLedgerConfig(seed: number, validators: number,
     livenessHeightsMin: 3, roundsAfterGstMax: base.byzantine.size + 3, eventsMax: 2_000_000,
     stopOnViolation: overrides.stopOnViolation ?? null,
     floodEquivocation: overrides.floodEquivocation ?? false,
+    spares: overrides.spares ?? 0,
+    validatorChanges: overrides.validatorChanges ?? 'off',
+    governanceTickMs: 100, changesEndMs: endMs - 4_000,
   };
 }
 
@@ -82,5 +96,7 @@ export function describeLedgerConfig(config: LedgerSimConfig): string {
     `byzantine=[${byzantine.join(' ')}] gst=${base.gstMs}ms loss=${base.lossBeforeGst} ` +
     `dup=${base.duplicate} delayMax=${base.delayMaxBeforeGstMs}ms ` +
     `partitions=${base.partitions} crashes=${base.crashes} load=${config.loadIntervalMs}ms ` +
-    `commitPause=${config.timeoutCommitMs}ms skew=${config.clockSkewMaxMs}ms`;
+    `commitPause=${config.timeoutCommitMs}ms skew=${config.clockSkewMaxMs}ms` +
+    (config.validatorChanges === 'off' ? ''
+      : ` spares=${config.spares} changes=${config.validatorChanges}`);
 }

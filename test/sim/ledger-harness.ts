@@ -5,9 +5,11 @@
 //   ZW_SIM_FIRST_SEED    first seed (default 1)
 //   ZW_SIM_SEED          run only this seed (reproduce a failure)
 //   ZW_SIM_VALIDATORS    comma-separated validator counts to run (default 4,7)
+//   ZW_SIM_SETS_SEEDS    seeds of the validator-set-change suite (default in ledger-sets.test.ts)
 import { describe, expect, test } from 'vitest';
 import { selected } from './harness.js';
 import { describeLedgerConfig, randomLedgerConfig } from './ledger-config.js';
+import type { LedgerOverrides } from './ledger-config.js';
 import { runLedgerSimulation } from './ledger-sim.js';
 import type { LedgerSimResult } from './ledger-sim.js';
 
@@ -25,17 +27,19 @@ function envCount(name: string, fallback: number): number {
   return value;
 }
 
-export function ledgerSeeds(defaultSeeds: number): readonly number[] {
+export function ledgerSeeds(defaultSeeds: number, countVariable = 'ZW_SIM_LEDGER_SEEDS')
+  : readonly number[] {
   const single = process.env['ZW_SIM_SEED'];
   if (single !== undefined && single !== '') return [Number(single)];
-  const count = envCount('ZW_SIM_LEDGER_SEEDS', defaultSeeds);
+  const count = envCount(countVariable, defaultSeeds);
   const first = envCount('ZW_SIM_FIRST_SEED', 1);
   return Array.from({ length: count }, (_, i) => first + i);
 }
 
 /** How to rerun one seed exactly, printed with every failure. */
 export function reproduceLedger(result: LedgerSimResult): string {
-  return `npm run sim -- --ledger --seed ${result.config.base.seed} ` +
+  const suite = result.config.validatorChanges === 'off' ? '--ledger' : '--sets';
+  return `npm run sim -- ${suite} --seed ${result.config.base.seed} ` +
     `--validators ${result.config.base.validators}`;
 }
 
@@ -45,17 +49,18 @@ export function describeFailure(result: LedgerSimResult): string {
     `${first?.detail}\n  trace ${result.traceHash}; rerun: ${reproduceLedger(result)}`;
 }
 
-export async function runLedgerPlan(validators: number, seeds: readonly number[])
-  : Promise<LedgerSummary> {
+export async function runLedgerPlan(validators: number, seeds: readonly number[],
+  overrides: LedgerOverrides = {}): Promise<LedgerSummary> {
   const failures: string[] = [];
   const totals: Record<string, number> = {};
   for (const seed of seeds) {
-    const result = await runLedgerSimulation(randomLedgerConfig(seed, validators));
+    const result = await runLedgerSimulation(randomLedgerConfig(seed, validators, overrides));
     for (const [key, value] of Object.entries(result.stats)) {
       totals[key] = (totals[key] ?? 0) + value;
     }
     totals['roundAfterGstMax'] = Math.max(totals['roundAfterGstMax'] ?? 0,
       result.stats.maxRoundAfterGst);
+    totals['setSizeLargest'] = Math.max(totals['setSizeLargest'] ?? 0, result.stats.setSizeMax);
     if (result.config.base.byzantine.size > 0) {
       totals['byzantineRuns'] = (totals['byzantineRuns'] ?? 0) + 1;
     }
@@ -101,6 +106,36 @@ export function defineLedgerSuite(validators: number, defaultSeeds: number): voi
       const summary = await runLedgerPlan(validators, seeds);
       console.log(describeLedgerSummary(`ledger n=${validators}`, summary));
       expect(summary.failures).toEqual([]);
+    }, seeds.length * timeoutPerSeedMs);
+  });
+}
+
+/** The validator-set-change part of a summary (ledger-sets.test.ts). */
+export function describeSetsSummary(summary: LedgerSummary): string {
+  const t = summary.totals;
+  return `validator-set changes: proposed ${t['changesProposed'] ?? 0}, executed ` +
+    `${t['changesExecuted'] ?? 0} (of a byzantine validator ${t['byzantineChanges'] ?? 0}), ` +
+    `expired ${t['changesExpired'] ?? 0}; governance txs ${t['governanceTxs'] ?? 0}; largest ` +
+    `set ${t['setSizeLargest'] ?? 0} validators; committed heights checked against the schedule ` +
+    `${t['setHeightsChecked'] ?? 0}`;
+}
+
+/**
+ * The validator-set-change seed suite: the ledger seeds with spare nodes and governance
+ * changing the set while the faults run; every invariant must hold with the changing sets.
+ */
+export function defineLedgerSetsSuite(validators: number, spares: number, defaultSeeds: number)
+  : void {
+  const seeds = ledgerSeeds(defaultSeeds, 'ZW_SIM_SETS_SEEDS');
+  describe.skipIf(!selected(validators))(`ledger simulation with validator-set changes, ` +
+    `${validators} validators and ${spares} spare nodes`, () => {
+    test('seeds of governance changing the set under faults', async () => {
+      const summary = await runLedgerPlan(validators, seeds,
+        { spares, validatorChanges: 'safe' });
+      console.log(describeLedgerSummary(`ledger sets n=${validators}+${spares}`, summary));
+      console.log(describeSetsSummary(summary));
+      expect(summary.failures).toEqual([]);
+      expect(summary.totals['changesExecuted'] ?? 0).toBeGreaterThan(0);
     }, seeds.length * timeoutPerSeedMs);
   });
 }

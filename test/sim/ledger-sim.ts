@@ -10,6 +10,11 @@
 // that can start such work the loop lets the microtask queue drain completely (setImmediate runs
 // only after it is empty), so every run of a seed interleaves identically. Checks are in
 // ledger-checker.ts.
+//
+// Nodes build their Chain with the real node's hooks (identity, genesis writes, the governance
+// validator schedule); spare nodes are genesis nodes outside the validator set, which run the
+// driver as followers until governance (ledger-governance.ts) makes them validators, and a
+// removed validator carries on as a follower.
 import { pino } from 'pino';
 import {
   VoteType, bytesEqual, isZwError, proposalSignBytes, toHex, voteSignBytes,
@@ -18,6 +23,7 @@ import type { Hash, SignedProposal, SignedVote } from '../../src/core/index.js';
 import { Mempool, decodeTx, verifyTxSignature } from '../../src/ledger/index.js';
 import type { TxEnvelope } from '../../src/ledger/index.js';
 import { Chain, ConsensusDriver } from '../../src/node/index.js';
+import type { ValidatorSet } from '../../src/core/index.js';
 import type {
   AppliedBlock, Clock, ConsensusMessage, DriverInit,
 } from '../../src/node/index.js';
@@ -25,6 +31,8 @@ import { withinFaultBound } from './config.js';
 import { EventQueue } from './event-queue.js';
 import { LedgerClients } from './ledger-clients.js';
 import { LedgerChecker } from './ledger-checker.js';
+import { LedgerGovernance } from './ledger-governance.js';
+import type { GovernanceStats } from './ledger-governance.js';
 import type { LedgerSimConfig } from './ledger-config.js';
 import { SimDisk, SimSigner } from './ledger-disk.js';
 import type { CrashPoint, DiskHooks } from './ledger-disk.js';
@@ -43,7 +51,7 @@ type Event =
   | { readonly kind: 'timer'; readonly node: number; readonly incarnation: number;
       readonly id: number }
   | { readonly kind: 'crash' | 'restart'; readonly node: number }
-  | { readonly kind: 'load' | 'partition' | 'gst' };
+  | { readonly kind: 'load' | 'partition' | 'gst' | 'governance' };
 
 /** One incarnation of a node's process: everything here is lost in a crash. */
 export interface NodeProcess {
@@ -77,7 +85,7 @@ export class LedgerNode {
   }
 }
 
-export interface LedgerStats {
+export interface LedgerStats extends GovernanceStats {
   events: number;
   deliveries: number;
   dropped: number;
@@ -95,6 +103,8 @@ export interface LedgerStats {
   txsAcknowledged: number;
   /** Double-sign evidence on chain (most held by one correct node's store at the end). */
   evidenceCommitted: number;
+  /** Committed heights whose validator set was checked against the executed changes. */
+  setHeightsChecked: number;
 }
 
 export interface LedgerSimResult {
@@ -117,7 +127,10 @@ export class LedgerSimulation {
   readonly stats: LedgerStats = { events: 0, deliveries: 0, dropped: 0, crashes: 0,
     restarts: 0, blockWriteCrashes: 0, tornWrites: 0, signerWriteCrashes: 0, refusals: 0,
     heightAtGst: 0, heightsMin: 0, heightsMax: 0, maxRoundAfterGst: 0, txsSubmitted: 0,
-    txsAcknowledged: 0, evidenceCommitted: 0 };
+    txsAcknowledged: 0, evidenceCommitted: 0, setHeightsChecked: 0, changesProposed: 0,
+    changesExecuted: 0, changesExpired: 0, byzantineChanges: 0, governanceTxs: 0,
+    setSizeMax: 0 };
+  readonly governance: LedgerGovernance | null;
   private readonly queue = new EventQueue<Event>();
   private now = 0;
   private trace = 0x811c9dc5;
@@ -136,14 +149,21 @@ export class LedgerSimulation {
     const base = config.base;
     this.rng = new Prng(base.seed).fork().fork().fork().fork();
     this.world = makeWorld(base.powers, config.accounts, {
-      timeoutCommitMs: config.timeoutCommitMs, emptyBlockIntervalMs: 0 }, memoisedVerify);
+      timeoutCommitMs: config.timeoutCommitMs, emptyBlockIntervalMs: 0 }, memoisedVerify,
+    { seed: base.seed, spares: config.spares });
     const genesis = this.world.genesis;
     this.checker = new LedgerChecker(genesis.chainId, genesis.validatorSet,
       (key, message, signature) => genesis.suite.verify(key, message, signature), genesis.suite);
-    this.nodes = base.powers.map((_, index) => new LedgerNode(index,
+    this.nodes = this.world.nodeKeys.map((_, index) => new LedgerNode(index,
       !base.byzantine.has(index), this.rng.int(0, config.clockSkewMaxMs),
       (height) => this.refused(index, height)));
     this.clients = new LedgerClients(this.world, this.rng, config);
+    this.governance = config.validatorChanges === 'off' ? null : new LedgerGovernance(this.world,
+      base.seed, new Set(base.byzantine.keys()), config.validatorChanges, {
+        readChain: () => this.readChain(),
+        submit: (bytes, hash) => this.submitGovernance(bytes, hash),
+        report: (detail) => this.checker.report('validator-set', detail),
+      });
     this.driverInit = { consensus: base.consensus, emptyBlockIntervalMs: 0,
       gossipIntervalMs: config.gossipIntervalMs,
       syncRequestTimeoutMs: config.syncRequestTimeoutMs, timeoutCommitMs: config.timeoutCommitMs };
@@ -181,6 +201,9 @@ export class LedgerSimulation {
     for (const node of this.nodes) this.boot(node);
     this.schedule(this.config.base.gstMs, { kind: 'gst' });
     this.schedule(this.config.loadIntervalMs, { kind: 'load' });
+    if (this.governance !== null) {
+      this.schedule(this.config.governanceTickMs, { kind: 'governance' });
+    }
     if (this.config.base.partitions) {
       this.schedule(this.rng.int(200, 3_000), { kind: 'partition' });
     }
@@ -220,6 +243,7 @@ export class LedgerSimulation {
       case 'deliver': return this.deliver(event.to, event.from, event.message);
       case 'timer': this.fireTimer(event.node, event.incarnation, event.id); return false;
       case 'load': this.load(); return false;
+      case 'governance': this.governanceTick(); return false;
       case 'crash': this.crashRandom(); return false;
       case 'restart': this.restart(event.node); return false;
       case 'partition': this.togglePartition(); return false;
@@ -237,15 +261,15 @@ export class LedgerSimulation {
   private boot(node: LedgerNode): void {
     const incarnation = node.incarnation;
     const world = this.world;
-    const chain = new Chain(world.genesis, node.disk);
-    this.checkStore(node);
+    const chain = new Chain(world.genesis, node.disk, world.hooks);
+    this.checkStore(node, chain);
     const mempool = new Mempool({ chainId: world.genesis.chainId }, {
       nonceOf: (address) => chain.nonceOf(address),
       height: () => chain.height,
       addressOf: (publicKey) => world.suite.address(publicKey),
     });
     const verified = new Set<string>();
-    const key = world.validators[node.index]?.key;
+    const key = world.nodeKeys[node.index]?.key;
     if (key === undefined) throw new Error(`validator ${node.index} has a key`);
     const driver = new ConsensusDriver(this.driverInit, {
       chain, mempool, key, signer: node.signer, clock: this.clockFor(node, incarnation),
@@ -350,13 +374,19 @@ export class LedgerSimulation {
         this.stats.txsAcknowledged++;
       }
     }
-    this.checkStore(node);
+    this.checkStore(node, current.chain);
   }
 
-  /** Checks what the node's disk gained since the last look, and feeds liveness statistics. */
-  private checkStore(node: LedgerNode): void {
+  /**
+   * Checks what the node's disk gained since the last look, and feeds liveness statistics.
+   * Validator sets come from `chain` (the node's own, on this disk), or from a Chain built on
+   * the disk when the node is down.
+   */
+  private checkStore(node: LedgerNode, chain?: Chain): void {
+    const own = chain ?? node.process?.chain ?? new Chain(this.world.genesis, node.disk,
+      this.world.hooks);
     const commits = this.checker.checkStore(node.index, node.correct, node.disk,
-      node.checkedHeight);
+      node.checkedHeight, (height) => own.validatorsAt(height));
     for (const commit of commits) {
       node.checkedHeight = commit.height;
       this.mix(this.now, node.index, 0xdec1de, commit.height, commit.round,
@@ -402,7 +432,7 @@ export class LedgerSimulation {
 
   /** Index of the correct validator with this address, or null for a byzantine or unknown one. */
   private signerIndex(address: Uint8Array): number | null {
-    const index = this.world.validators.findIndex((v) => bytesEqual(v.address, address));
+    const index = this.world.nodeKeys.findIndex((v) => bytesEqual(v.address, address));
     return index < 0 || !(this.nodes[index]?.correct ?? false) ? null : index;
   }
 
@@ -415,7 +445,7 @@ export class LedgerSimulation {
     : void {
     if (this.live(node, incarnation) === null) return;
     const behavior = this.config.base.byzantine.get(node.index);
-    const key = this.world.validators[node.index];
+    const key = this.world.nodeKeys[node.index];
     let out: LedgerMessage | null = message;
     if (behavior !== undefined && key !== undefined && message.type !== 'tx') {
       out = interceptLedger(behavior, { rng: this.rng, suite: this.world.suite,
@@ -474,7 +504,11 @@ export class LedgerSimulation {
       if (node.disk.tx(envelope.hash) !== undefined || current.mempool.has(toHex(envelope.hash)) ||
           envelope.tx.chainId !== this.world.genesis.chainId) return false;
       current.chain.contracts.checkCall(envelope.tx.contract, envelope.tx.method,
-        envelope.tx.args);
+        envelope.tx.args, current.chain.latestState);
+      // As the node does: a sender governance does not know may call only public contracts.
+      const who = this.world.hooks.identify?.(current.chain.latestState,
+        suite.address(envelope.tx.sender), envelope.tx.contract, current.chain.height + 1);
+      if (who instanceof Error) return false;
       if (!verifyTxSignature(suite, envelope.tx)) return false;
       current.mempool.add(envelope);
     } catch (error) {
@@ -510,6 +544,36 @@ export class LedgerSimulation {
     } else {
       this.clients.rejected(current.chain, tx);
     }
+  }
+
+  // ---- Governance ------------------------------------------------------------------------------
+
+  private governanceTick(): void {
+    const governance = this.governance;
+    if (governance === null || this.now >= this.config.loadEndMs) return;
+    this.schedule(this.now + this.config.governanceTickMs, { kind: 'governance' });
+    governance.tick(this.now, this.config.changesEndMs);
+  }
+
+  /** The most advanced live correct node's chain (the lowest index among equals). */
+  private readChain(): Chain | null {
+    let best: Chain | null = null;
+    for (const node of this.nodes) {
+      const chain = node.correct ? node.process?.chain : undefined;
+      if (chain !== undefined && (best === null || chain.height > best.height)) best = chain;
+    }
+    return best;
+  }
+
+  /** A governance transaction goes to a random live correct node, as the load's do. */
+  private submitGovernance(bytes: Uint8Array, hash: Hash): boolean {
+    const targets = this.nodes.filter((node) => node.correct && node.process !== null);
+    if (targets.length === 0) return false;
+    const node = this.rng.pick(targets);
+    const current = node.process;
+    if (current === null || !this.admit(node, current, bytes, true)) return false;
+    current.submitted.add(toHex(hash));
+    return true;
   }
 
   // ---- Faults ----------------------------------------------------------------------------------
@@ -585,7 +649,15 @@ export class LedgerSimulation {
     this.stats.tornWrites = this.nodes.reduce((sum, node) => sum + node.disk.tornWrites, 0);
     this.stats.evidenceCommitted = Math.max(...correct.map((node) =>
       node.disk.evidence(evidenceCountedMax, 0).length));
-    if (withinFaultBound(this.config.base)) this.checkLiveness(correct);
+    const governance = this.governance;
+    if (governance !== null) {
+      Object.assign(this.stats, governance.stats);
+      this.stats.setHeightsChecked = this.checker.checkSchedule(
+        this.world.genesis.validatorSet as ValidatorSet, governance.executed);
+    }
+    if (withinFaultBound(this.config.base) && (governance?.withinBound ?? true)) {
+      this.checkLiveness(correct);
+    }
   }
 
   /**

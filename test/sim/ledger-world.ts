@@ -1,6 +1,11 @@
 // The fixed world of a ledger simulation: validator and account keys derived from their index
 // (so a seed replays the same signatures), the genesis every node starts from, and the signed
 // notarization transactions the simulated clients submit. Real Ed25519 through getSuite('intl').
+// As in a real network, each genesis validator belongs to its own agency, whose administrator
+// key (derived from the seed) signs governance transactions; spare node keys are genesis nodes
+// of those agencies but not validators, so that governance can add them. Nodes build their
+// Chain with the hooks the real node uses (src/node/node.ts): sender identity, the genesis
+// identity writes and the governance validator schedule.
 import { createHash } from 'node:crypto';
 import { asHeight, bytesEqual, toHex } from '../../src/core/index.js';
 import type { Address, Hash } from '../../src/core/index.js';
@@ -8,11 +13,14 @@ import { getSuite } from '../../src/crypto/index.js';
 import type { CryptoSuite, KeyPair } from '../../src/crypto/index.js';
 import { checkGenesis, defaultParams, encodeTx, signTx } from '../../src/ledger/index.js';
 import type { ChainParams, Genesis, LoadedGenesis } from '../../src/ledger/index.js';
+import type { Chain } from '../../src/node/index.js';
+import {
+  genesisStateUpdates, identifySender, scheduledValidatorSets,
+} from '../../src/system/index.js';
 
 export const ledgerChainId = 'zw-ledger-sim';
 /** Block times are real epoch milliseconds: the simulated clock starts here. */
 export const genesisTimeMs = 1_700_000_000_000;
-const agencyId = 'CN-BJ/GOV/SIM/ledger';
 /** checkGenesis only asks that the agency names a PEM certificate; TLS is not simulated. */
 const caCertPem = '-----BEGIN CERTIFICATE-----\nsimulated\n-----END CERTIFICATE-----\n';
 /** How far past the next height a simulated client lets its transaction expire. */
@@ -24,12 +32,44 @@ export interface ValidatorKey {
   readonly address: Address;
 }
 
+/** The hooks a real node gives its Chain (the third argument of `new Chain`). */
+export type ChainHooks = NonNullable<ConstructorParameters<typeof Chain>[2]>;
+
 export interface World {
   readonly suite: CryptoSuite;
   readonly genesis: LoadedGenesis;
   /** Keys in validator-set order (sorted by address): validator i holds powers[i]. */
   readonly validators: readonly ValidatorKey[];
+  /** Genesis nodes that are not genesis validators; node `validators.length + j` holds j. */
+  readonly spares: readonly ValidatorKey[];
+  /** Every node's key by node index: the genesis validators, then the spares. */
+  readonly nodeKeys: readonly ValidatorKey[];
+  /** Agency ids; genesis validator i belongs to agency i, spare j to agency j mod agencies. */
+  readonly agencies: readonly string[];
+  /** Each agency's administrator key, by agency index. */
+  readonly admins: readonly KeyPair[];
   readonly accounts: readonly KeyPair[];
+  /** What a node passes to `new Chain`, as src/node/node.ts does. */
+  readonly hooks: ChainHooks;
+}
+
+export interface WorldOptions {
+  /** Administrator keys derive from it, so each seed has its own. */
+  readonly seed?: number;
+  /** Genesis nodes beyond the validators, which governance may make validators. */
+  readonly spares?: number;
+}
+
+/** The agency index of node `index`: one agency per genesis validator, spares round robin. */
+function agencyIndexOf(validators: number, index: number): number {
+  return index < validators ? index : (index - validators) % validators;
+}
+
+/** The agency of node `index` (see World.agencies). */
+export function agencyOfNode(world: World, index: number): string {
+  const agency = world.agencies[agencyIndexOf(world.validators.length, index)];
+  if (agency === undefined) throw new Error(`node ${index} has an agency`);
+  return agency;
 }
 
 function seedBytes(...parts: (string | number)[]): Uint8Array {
@@ -48,29 +88,43 @@ function keyPair(suite: CryptoSuite, ...parts: (string | number)[]): KeyPair {
  */
 export function makeWorld(
   powers: readonly number[], accounts: number, params: Partial<ChainParams>,
-  verify: (suite: CryptoSuite) => CryptoSuite['verify'],
+  verify: (suite: CryptoSuite) => CryptoSuite['verify'], options: WorldOptions = {},
 ): World {
   const base = getSuite('intl');
   const suite: CryptoSuite = { ...base, verify: verify(base) };
-  const validators = powers.map((_, index) => {
-    const key = keyPair(suite, 'zw-ledger-sim-validator', index);
+  const nodeKey = (...parts: (string | number)[]): ValidatorKey => {
+    const key = keyPair(suite, ...parts);
     return { key, address: suite.address(key.publicKey) };
-  }).sort((a, b) => (toHex(a.address) < toHex(b.address) ? -1 : 1));
-  // Built apart from the genesis literal so that it carries the agency's first administrator
-  // (`adminKey`) whether or not this version of GenesisAgency declares it.
-  const agency = { id: agencyId, name: 'Simulated agency', caCert: caCertPem,
-    adminKey: toHex(keyPair(suite, 'zw-ledger-sim-admin').publicKey) };
+  };
+  const validators = powers.map((_, index) => nodeKey('zw-ledger-sim-validator', index))
+    .sort((a, b) => (toHex(a.address) < toHex(b.address) ? -1 : 1));
+  const spares = Array.from({ length: options.spares ?? 0 },
+    (_, index) => nodeKey('zw-ledger-sim-spare', index));
+  const agencies = powers.map((_, index) => `CN-BJ/GOV/SIM${index}/ledger`);
+  const admins = agencies.map((_, index) => keyPair(suite, 'zw-ledger-sim-admin',
+    options.seed ?? 0, index));
+  const nodeKeys = [...validators, ...spares];
+  const agencyOf = (index: number): string =>
+    agencies[agencyIndexOf(validators.length, index)] ?? '';
   const genesis: Genesis = {
     chainId: ledgerChainId, suite: 'intl', genesisTime: genesisTimeMs,
-    agencies: [agency],
-    validators: validators.map((validator, index) => ({ agency: agencyId,
+    agencies: agencies.map((id, index) => ({ id, name: `Simulated agency ${index}`,
+      caCert: caCertPem, adminKey: toHex(admins[index]?.publicKey ?? new Uint8Array()) })),
+    validators: validators.map((validator, index) => ({ agency: agencyOf(index),
       address: toHex(validator.address), publicKey: toHex(validator.key.publicKey),
       power: powers[index] ?? 1 })),
-    nodes: [],
+    nodes: nodeKeys.map((node, index) => ({ agency: agencyOf(index), name: `node${index}`,
+      publicKey: toHex(node.key.publicKey) })),
     params: { ...defaultParams, ...params },
   };
   const loaded = checkGenesis(genesis);
-  return { suite, validators, genesis: { ...loaded, suite },
+  const hooks: ChainHooks = {
+    identify: identifySender(suite.hash, genesis.params.publicContracts),
+    genesisWrites: genesisStateUpdates(genesis, suite),
+    validatorSchedule: (state) => scheduledValidatorSets(suite.hash, state),
+  };
+  return { suite, validators, spares, nodeKeys, agencies, admins, hooks,
+    genesis: { ...loaded, suite },
     accounts: Array.from({ length: accounts }, (_, i) => keyPair(suite, 'zw-ledger-sim-acct', i)) };
 }
 
