@@ -9,6 +9,13 @@ export const limits = {
   httpBodyBytesMax: 256 * 1024,
   /** Largest encoded block a proposer may build. */
   blockBytesMax: 4 * 1024 * 1024,
+  /**
+   * A proposed block larger than this travels as parts of this size, each proven against the
+   * parts' Merkle root, so no peer must buffer a multi-megabyte frame to start checking it.
+   */
+  blockPartBytes: 64 * 1024,
+  /** Most parts of one block: blockBytesMax / blockPartBytes, rounded up. */
+  blockPartsMax: 64,
   /** Most transactions in one block. */
   blockTxsMax: 5_000,
   /** How far ahead of the current height a transaction's expiry may be. */

@@ -18,7 +18,8 @@ export {
 } from './messages.js';
 export type {
   NetworkMessage, PeerMessage, MessageType, TxMessage, ProposalMessage, VoteMessage,
-  StatusMessage, BlockRequestMessage, BlockResponseMessage, HelloMessage,
+  StatusMessage, BlockRequestMessage, BlockResponseMessage, HelloMessage, ProposalPartsMessage,
+  BlockPartMessage,
 } from './messages.js';
 export { encodeFrame, frameHeaderBytes } from './frame.js';
 export { createAgencyCa, issueNodeCertificate, certificateAgency, pkiDefaults } from './pki.js';

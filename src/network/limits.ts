@@ -23,6 +23,10 @@ export interface NetworkLimits {
   readonly blockResponseBytesMax: number;
   /** Largest `hello` frame body: chain id, public key and signature. */
   readonly helloBytesMax: number;
+  /** Largest `proposal-parts` frame body: a signed proposal and its parts' count and root. */
+  readonly proposalPartsBytesMax: number;
+  /** Largest `block-part` frame body: one part, its index and its Merkle proof. */
+  readonly blockPartBytesMax: number;
 
   /** Sustained messages a peer may send per second; excess messages are dropped. */
   readonly messagesPerSecondMax: number;
@@ -68,6 +72,8 @@ export const networkDefaults: NetworkLimits = {
   blockRequestBytesMax: 256,
   blockResponseBytesMax: limits.blockBytesMax + commitBytes + envelopeBytes,
   helloBytesMax: 1024,
+  proposalPartsBytesMax: 1024,
+  blockPartBytesMax: limits.blockPartBytes + 64 * 40 + envelopeBytes,
 
   messagesPerSecondMax: 2_000,
   messagesBurstMax: 4_000,

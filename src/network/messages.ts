@@ -37,6 +37,27 @@ export interface BlockResponseMessage {
   readonly block: Uint8Array;
   readonly commit: Uint8Array;
 }
+/**
+ * A signed proposal whose block follows as `block-part` messages (for blocks over
+ * limits.blockPartBytes): `total` parts under the Merkle root `root` (core's block tree).
+ */
+export interface ProposalPartsMessage {
+  readonly type: 'proposal-parts';
+  readonly proposal: SignedProposal;
+  readonly total: number;
+  readonly root: Uint8Array;
+}
+/** One part of a proposed block with its Merkle proof against the parts' root. */
+export interface BlockPartMessage {
+  readonly type: 'block-part';
+  readonly height: Height;
+  readonly round: Round;
+  readonly root: Uint8Array;
+  readonly index: number;
+  readonly total: number;
+  readonly bytes: Uint8Array;
+  readonly path: readonly Uint8Array[];
+}
 /** The handshake's first message; the transport consumes it and never delivers it. */
 export interface HelloMessage {
   readonly type: 'hello';
@@ -48,13 +69,14 @@ export interface HelloMessage {
 /** Messages the node sends and receives. */
 export type PeerMessage =
   | TxMessage | ProposalMessage | VoteMessage | StatusMessage | BlockRequestMessage
-  | BlockResponseMessage;
+  | BlockResponseMessage | ProposalPartsMessage | BlockPartMessage;
 /** Everything that travels in a frame. */
 export type NetworkMessage = PeerMessage | HelloMessage;
 export type MessageType = NetworkMessage['type'];
 
 export const messageTypes: readonly MessageType[] = [
   'tx', 'proposal', 'vote', 'status', 'block-request', 'block-response', 'hello',
+  'proposal-parts', 'block-part',
 ];
 
 /** The size limit that applies to a frame of the given type. */
@@ -67,6 +89,8 @@ export function frameBytesMaxOf(type: MessageType, bounds: NetworkLimits): numbe
     case 'block-request': return bounds.blockRequestBytesMax;
     case 'block-response': return bounds.blockResponseBytesMax;
     case 'hello': return bounds.helloBytesMax;
+    case 'proposal-parts': return bounds.proposalPartsBytesMax;
+    case 'block-part': return bounds.blockPartBytesMax;
   }
 }
 
@@ -96,6 +120,15 @@ function toWire(message: NetworkMessage): CborValue {
     case 'block-response':
       return ['block-response', message.height, message.block, message.commit];
     case 'hello': return ['hello', message.chainId, message.publicKey, message.signature];
+    case 'proposal-parts': {
+      const p = message.proposal;
+      return ['proposal-parts',
+        [p.height, p.round, p.polRound, p.blockHash, p.proposer, p.signature],
+        message.total, message.root];
+    }
+    case 'block-part':
+      return ['block-part', message.height, message.round, message.root, message.index,
+        message.total, message.bytes, [...message.path]];
   }
 }
 
@@ -162,8 +195,37 @@ export function decodeMessage(bytes: Uint8Array): NetworkMessage {
         commit: bytesField(fields[3], 'commit', 1, messageShape.commitBytesMax) };
     }
     case 'hello': return helloOf(fields);
+    case 'proposal-parts': {
+      expectLength(fields, 4);
+      return { type: 'proposal-parts', proposal: proposalOf(fields[1]),
+        total: partCountField(fields[2]), root: bytesField(fields[3], 'parts root', 32, 32) };
+    }
+    case 'block-part': return blockPartOf(fields);
     default: throw malformed('unknown message type');
   }
+}
+
+function partCountField(value: CborValue | undefined): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 ||
+      value > limits.blockPartsMax) {
+    throw malformed(`part count must be 1-${limits.blockPartsMax}`);
+  }
+  return value;
+}
+
+function blockPartOf(fields: readonly CborValue[]): BlockPartMessage {
+  expectLength(fields, 8);
+  const total = partCountField(fields[5]);
+  const index = fields[4];
+  if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0 || index >= total) {
+    throw malformed('part index out of range');
+  }
+  const path = fields[7];
+  if (!Array.isArray(path) || path.length > 40) throw malformed('part proof too long');
+  return { type: 'block-part', height: heightField(fields[1]), round: roundField(fields[2]),
+    root: bytesField(fields[3], 'parts root', 32, 32), index, total,
+    bytes: bytesField(fields[6], 'part', 1, limits.blockPartBytes),
+    path: (path as readonly CborValue[]).map((hash) => bytesField(hash, 'proof hash', 32, 32)) };
 }
 
 function statusOf(fields: readonly CborValue[]): StatusMessage {

@@ -31,18 +31,13 @@ import {
 } from '../ledger/index.js';
 import type { Block, Evidence, Mempool } from '../ledger/index.js';
 import { decodeMessage, encodeMessage } from '../network/index.js';
-import type { NetworkMessage } from '../network/index.js';
+import type { NetworkMessage, PeerMessage, TxMessage } from '../network/index.js';
+import { PartSetAssembler, proposalMessages } from './block-parts.js';
 import type { SignedStep } from '../storage/index.js';
 import type { AppliedBlock, Chain } from './chain.js';
 
 /** What the driver sends to peers; the network layer frames and authenticates it. */
-export type ConsensusMessage =
-  | { readonly type: 'proposal'; readonly proposal: SignedProposal; readonly block: Uint8Array }
-  | { readonly type: 'vote'; readonly vote: SignedVote }
-  | { readonly type: 'status'; readonly height: number }
-  | { readonly type: 'block-request'; readonly height: number }
-  | { readonly type: 'block-response'; readonly height: number; readonly block: Uint8Array;
-    readonly commit: Uint8Array };
+export type ConsensusMessage = Exclude<PeerMessage, TxMessage>;
 
 export interface DriverInit {
   readonly consensus: ConsensusInit;
@@ -131,9 +126,11 @@ export class ConsensusDriver {
   private pausedUntil = 0;
   private readonly address: Address;
   private gossipTimer: unknown;
+  private readonly parts: PartSetAssembler;
 
   constructor(private readonly init: DriverInit, private readonly c: DriverComponents) {
     this.state = initialState(init.consensus);
+    this.parts = new PartSetAssembler(c.chain.genesis.suite.hash);
     this.address = asAddress(c.chain.genesis.suite.address(c.key.publicKey));
   }
 
@@ -250,7 +247,7 @@ export class ConsensusDriver {
       const blockBytes = message.block;
       this.blocks.set(toHex(proposal.blockHash), decodeBlock(blockBytes));
       this.enqueue({ kind: 'proposal', proposal, valid: true });
-      this.c.broadcast({ type: 'proposal', proposal, block: blockBytes });
+      this.broadcastProposal(proposal, blockBytes);
     }
   }
 
@@ -340,7 +337,7 @@ export class ConsensusDriver {
     if (!this.trySign(() => this.persist(proposal, 1, payload,
       encodeMessage({ type: 'proposal', proposal: signed, block: blockBytes }), undefined,
       []))) return;
-    this.c.broadcast({ type: 'proposal', proposal: signed, block: blockBytes });
+    this.broadcastProposal(signed, blockBytes);
     this.enqueue({ kind: 'proposal', proposal: signed, valid: true });
   }
 
@@ -389,10 +386,11 @@ export class ConsensusDriver {
     for (const item of block.evidence) this.evidence.delete(toHex(
       evidenceId(this.c.chain.genesis.suite, item)));
     this.blocks.clear();
+    this.parts.clearBelow(this.c.chain.height + 1);
     this.stopTimers();
     this.running = false;
     this.c.onCommitted(applied);
-    this.c.broadcast({ type: 'status', height: this.c.chain.height });
+    this.c.broadcast({ type: 'status', height: asHeight(this.c.chain.height) });
     this.pausedUntil = this.c.clock.now() + this.init.timeoutCommitMs;
     const timer = this.c.clock.setTimer(() => {
       this.timers.delete(timer);
@@ -426,6 +424,16 @@ export class ConsensusDriver {
       case 'status': this.onStatus(peer, message.height); break;
       case 'block-request': this.onBlockRequest(peer, message.height); break;
       case 'block-response': void this.onBlockResponse(peer, message); break;
+      case 'proposal-parts':
+        if (this.relevantHeight(peer, message.proposal.height) &&
+            this.proposalSigned(peer, message.proposal)) this.parts.begin(message);
+        break;
+      case 'block-part': {
+        if (!this.relevantHeight(peer, message.height)) break;
+        const whole = this.parts.add(message);
+        if (whole !== undefined) void this.onProposal(peer, whole.proposal, whole.block);
+        break;
+      }
     }
   }
 
@@ -456,14 +464,8 @@ export class ConsensusDriver {
     peer: string, proposal: SignedProposal, blockBytes: Uint8Array,
   ): Promise<void> {
     if (!this.relevantHeight(peer, proposal.height)) return;
+    if (!this.proposalSigned(peer, proposal)) return;
     const chain = this.c.chain;
-    const validator = findValidator(chain.validatorsAt(proposal.height), proposal.proposer);
-    const payload = proposalSignBytes(chain.genesis.chainId, proposal);
-    if (validator === undefined ||
-        !chain.genesis.suite.verify(validator.publicKey, payload, proposal.signature)) {
-      this.c.log.warn({ peer }, 'dropping proposal with a bad signature');
-      return;
-    }
     let block: Block;
     try {
       block = decodeBlock(blockBytes);
@@ -474,6 +476,26 @@ export class ConsensusDriver {
     if (valid === undefined || proposal.height !== chain.height + 1) return;
     this.blocks.set(toHex(proposal.blockHash), block);
     this.enqueue({ kind: 'proposal', proposal, valid });
+  }
+
+  /** True when a validator of the proposal's height signed it; logs and drops otherwise. */
+  private proposalSigned(peer: string, proposal: SignedProposal): boolean {
+    const chain = this.c.chain;
+    const validator = findValidator(chain.validatorsAt(proposal.height), proposal.proposer);
+    const payload = proposalSignBytes(chain.genesis.chainId, proposal);
+    if (validator === undefined ||
+        !chain.genesis.suite.verify(validator.publicKey, payload, proposal.signature)) {
+      this.c.log.warn({ peer }, 'dropping proposal with a bad signature');
+      return false;
+    }
+    return true;
+  }
+
+  /** Sends a proposal whole, or as a header and proven parts when the block is large. */
+  private broadcastProposal(proposal: SignedProposal, block: Uint8Array): void {
+    for (const message of proposalMessages(this.c.chain.genesis.suite.hash, proposal, block)) {
+      this.c.broadcast(message as ConsensusMessage);
+    }
   }
 
   /** valid(v): undefined when the block is not the one the proposal names (junk, dropped). */
@@ -520,13 +542,13 @@ export class ConsensusDriver {
     const peer = candidates[0];
     if (peer === undefined) return;
     this.syncPending = { height, peer, since: this.c.clock.now() };
-    this.c.send(peer, { type: 'block-request', height });
+    this.c.send(peer, { type: 'block-request', height: asHeight(height) });
   }
 
   private onBlockRequest(peer: string, height: number): void {
     const stored = this.c.chain.store.block(height);
     if (stored === undefined) return;
-    this.c.send(peer, { type: 'block-response', height, block: stored.block,
+    this.c.send(peer, { type: 'block-response', height: asHeight(height), block: stored.block,
       commit: stored.commit });
   }
 
@@ -568,7 +590,7 @@ export class ConsensusDriver {
   /** Sends the current height's messages again, and our status, for peers that missed them. */
   private gossip(): void {
     if (this.stopped) return;
-    this.c.broadcast({ type: 'status', height: this.c.chain.height });
+    this.c.broadcast({ type: 'status', height: asHeight(this.c.chain.height) });
     if (!this.running) {
       this.maybeStartHeight();
       return;
@@ -577,7 +599,7 @@ export class ConsensusDriver {
     for (const proposal of proposals) {
       const block = this.blocks.get(toHex(proposal.blockHash));
       if (block !== undefined) {
-        this.c.broadcast({ type: 'proposal', proposal, block: encodeBlock(block) });
+        this.broadcastProposal(proposal, encodeBlock(block));
       }
     }
     for (const vote of votes) this.c.broadcast({ type: 'vote', vote });
