@@ -50,7 +50,8 @@ describe('block parts', () => {
     expect(assembler.add(parts[0] as BlockPartMessage)).toBeUndefined();
     assembler.begin(header);
     const first = parts[0] as BlockPartMessage;
-    const tampered = { ...first, bytes: Uint8Array.from(first.bytes, (b, i) => (i === 5 ? b ^ 1 : b)) };
+    const flipped = Uint8Array.from(first.bytes, (b, i) => (i === 5 ? b ^ 1 : b));
+    const tampered = { ...first, bytes: flipped };
     expect(assembler.add(tampered)).toBeUndefined();
     expect(assembler.add(first)).toBeUndefined();
     expect(assembler.add(first)).toBeUndefined();
