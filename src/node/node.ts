@@ -29,6 +29,7 @@ import type {
 } from '../api/index.js';
 import { createNetwork } from '../network/index.js';
 import type { Network, PeerCandidate, PeerMessage } from '../network/index.js';
+import { addAgencyPayload, checkAgencyCa } from './agency-ca.js';
 import { Chain } from './chain.js';
 import type { AppliedBlock } from './chain.js';
 import { loadConfig } from './config.js';
@@ -206,7 +207,18 @@ export class ZhengwuNode implements ApiBackend {
   private refreshTrust(): void {
     const agencies = this.onChainAgencies().filter((agency) => agency.status === 'active');
     if (agencies.length === 0) return;
-    const pems = agencies.map((agency) => agency.caCert).sort();
+    // A certificate that does not check out (a byzantine proposer could have let one in) is
+    // left out of the trust list rather than breaking TLS for everyone.
+    const pems = agencies.filter((agency) => {
+      try {
+        checkAgencyCa(agency.caCert, agency.id, Date.now());
+        return true;
+      } catch (error) {
+        this.log.warn({ agency: agency.id, err: (error as Error).message }, 'untrusted agency CA');
+        return false;
+      }
+    }).map((agency) => agency.caCert).sort();
+    if (pems.length === 0) return;
     const key = pems.join('\n');
     if (key === this.trustedKey) return;
     this.trustedKey = key;
@@ -251,6 +263,11 @@ export class ZhengwuNode implements ApiBackend {
       const who = this.identify(this.chain.latestState, suite.address(envelope.tx.sender),
         envelope.tx.contract, this.chain.height + 1);
       if (who instanceof ZwError) throw who;
+      const application = addAgencyPayload(envelope.tx.contract, envelope.tx.method,
+        envelope.tx.args);
+      if (application !== undefined) {
+        checkAgencyCa(application.caCert, application.id, Date.now());
+      }
       if (this.mempool.has(toHex(hash))) {
         throw new ZwError(ErrorCode.DUPLICATE, 'transaction is already in the mempool');
       }
