@@ -16,9 +16,9 @@ export interface CallContext {
   readonly caller: string | null;
   /** The transaction signer's address (hex); null in queries. */
   readonly sender: string | null;
-  /** The signer's agency; null until on-chain governance records agencies. */
+  /** The signer's agency, as the identity contract records it; null for non-members. */
   readonly agency: string | null;
-  /** The signer's roles; empty until on-chain governance records roles. */
+  /** The signer's roles in that agency (admin, operator, staff, auditor, custom ones). */
   readonly roles: readonly string[];
   readonly txHash: string | null;
   readonly height: number;
@@ -67,12 +67,85 @@ export interface QueryMethod<A, R> {
   readonly run: (args: A) => R;
 }
 
-export function tx<A = Value, R = Value | undefined>(run: (args: A) => R): TxMethod<A, R> {
-  return { kind: 'tx', run };
+/** What a method declares about who may call it. */
+export interface MethodOptions {
+  /** The signer must hold at least one of these roles in its agency. */
+  readonly roles?: readonly string[];
+  /** The signer's agency must be one of these agency ids. */
+  readonly agencies?: readonly string[];
 }
 
-export function query<A = Value, R = Value>(run: (args: A) => R): QueryMethod<A, R> {
-  return { kind: 'query', run };
+/**
+ * Wraps `run` with the declared access rule, checked in the sandbox before the method body runs,
+ * identically on every node. A refusal fails the call with UNAUTHORIZED and changes nothing.
+ */
+function guarded<A, R>(run: (args: A) => R, options: MethodOptions | undefined): (args: A) => R {
+  if (options === undefined) return run;
+  return (args: A) => {
+    const context = Zhengwu.ctx;
+    const roles = options.roles;
+    if (roles !== undefined && !roles.some((role) => context.roles.includes(role))) {
+      Zhengwu.fail(`this method needs one of the roles ${roles.join(', ')}`, 'UNAUTHORIZED');
+    }
+    const agencies = options.agencies;
+    if (agencies !== undefined && (context.agency === null || !agencies.includes(context.agency))) {
+      Zhengwu.fail('this method is reserved to listed agencies', 'UNAUTHORIZED');
+    }
+    return run(args);
+  };
+}
+
+export function tx<A = Value, R = Value | undefined>(
+  run: (args: A) => R, options?: MethodOptions,
+): TxMethod<A, R> {
+  return { kind: 'tx', run: guarded(run, options) };
+}
+
+export function query<A = Value, R = Value>(
+  run: (args: A) => R, options?: MethodOptions,
+): QueryMethod<A, R> {
+  return { kind: 'query', run: guarded(run, options) };
+}
+
+/** A policy over agencies' approvals: `n` distinct agencies out of `of`. */
+export interface ApprovalPolicy {
+  readonly n: number;
+  readonly of: readonly string[];
+}
+
+/**
+ * Approvals by agencies for one subject (e.g. a workflow step), kept under `<name>/<subject>`:
+ * each approval records the signer's agency once; `met` says whether the policy holds, e.g.
+ * "2 of {market regulation, tax, public security} before this step completes".
+ */
+export class Approvals {
+  constructor(private readonly name: string, private readonly policy: ApprovalPolicy) {}
+
+  private key(subject: string): string {
+    return `${this.name}/${subject}`;
+  }
+
+  /** Records the signer's agency's approval; fails unless it is one of the policy's agencies. */
+  approve(subject: string): readonly string[] {
+    const agency = Zhengwu.ctx.agency;
+    if (agency === null || !this.policy.of.includes(agency)) {
+      Zhengwu.fail('only the agencies of this approval policy may approve', 'UNAUTHORIZED');
+    }
+    const given = this.list(subject);
+    if (given.includes(agency)) return given;
+    const next = [...given, agency].sort();
+    Zhengwu.state.set(this.key(subject), next);
+    return next;
+  }
+
+  list(subject: string): readonly string[] {
+    return (Zhengwu.state.get(this.key(subject)) as readonly string[] | undefined) ?? [];
+  }
+
+  met(subject: string): boolean {
+    return this.list(subject).filter((agency) => this.policy.of.includes(agency)).length >=
+      this.policy.n;
+  }
 }
 
 /** The contract's own key-value namespace; keys are strings, ordered by `range`. */

@@ -16,7 +16,8 @@ function zw(...args: string[]): { status: number | null; output: string } {
 }
 
 describe('zw contract', () => {
-  it.each(['registry', 'business-registration'])('example %s passes its tests', (name) => {
+  it.each(['registry', 'business-registration', 'licence-approval'])(
+    'example %s passes its tests', (name) => {
     const result = zw('contract', 'test', '--dir', join(root, 'contracts/examples', name));
     expect(result.output).toMatch(/\d+ passed, 0 failed/);
     expect(result.status).toBe(0);
