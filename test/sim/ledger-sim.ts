@@ -185,6 +185,7 @@ export class LedgerSimulation {
       process.off('unhandledRejection', onRejection);
     }
     if (!this.stopped) this.finish();
+    if (this.governance !== null) Object.assign(this.stats, this.governance.stats);
     for (const node of this.nodes) node.disk.close();
     return { config: this.config, violations: this.checker.violations,
       traceHash: (this.trace >>> 0).toString(16).padStart(8, '0'), stats: this.stats };
@@ -651,7 +652,7 @@ export class LedgerSimulation {
       node.disk.evidence(evidenceCountedMax, 0).length));
     const governance = this.governance;
     if (governance !== null) {
-      Object.assign(this.stats, governance.stats);
+      governance.finish(this.now);
       this.stats.setHeightsChecked = this.checker.checkSchedule(
         this.world.genesis.validatorSet as ValidatorSet, governance.executed);
     }
@@ -696,7 +697,9 @@ function describeEvent(event: Event): string {
         (m.vote.blockHash === null ? 'nil' : toHex(m.vote.blockHash).slice(0, 8))
         : m.type === 'proposal' ? `proposal h${m.proposal.height} r${m.proposal.round} ` +
           toHex(m.proposal.blockHash).slice(0, 8)
-          : m.type === 'tx' ? 'tx' : `${m.type} h${m.height}`;
+          : m.type === 'tx' ? 'tx'
+            : m.type === 'proposal-parts' ? `proposal-parts h${m.proposal.height}`
+              : `${m.type} h${m.height}`;
       return `deliver ${event.from}->${event.to} ${what}`;
     }
     case 'timer': return `timer node ${event.node}`;
@@ -721,6 +724,8 @@ function messageCode(message: LedgerMessage): number {
     case 'block-request': return 4 + message.height * 16;
     case 'block-response': return 5 + message.height * 16;
     case 'tx': return 6;
+    case 'proposal-parts': return 7 + message.proposal.round * 16;
+    case 'block-part': return 8 + message.index * 16;
   }
 }
 
