@@ -148,6 +148,20 @@ export class LedgerGovernance {
     this.closed(active, proposal, now);
   }
 
+  /**
+   * At the end of the run: the change in flight may have executed after the client's last look
+   * (it stops looking when the load ends), so read its outcome once more from the chain.
+   */
+  finish(now: number): void {
+    const active = this.active;
+    const chain = this.host.readChain();
+    if (active === null || chain === null) return;
+    const id = active.proposalId ?? active.candidates.find((candidate) =>
+      this.proposal(chain, candidate) !== null);
+    const proposal = id === undefined ? null : this.proposal(chain, id);
+    if (proposal !== null && proposal.status !== 'open') this.closed(active, proposal, now);
+  }
+
   /** The validator set a node index model maps to, sorted by address. */
   setOf(powers: ReadonlyMap<number, number>): ValidatorSet {
     const validators = [...powers].map(([node, power]) => {

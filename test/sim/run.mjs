@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// `npm run sim -- [--ledger | --all] [--seeds N] [--validators 4,7] [--first S] [--seed S]
+// `npm run sim -- [--ledger | --sets | --all] [--seeds N] [--validators 4,7] [--first S] [--seed S]
 // [--real] [--real-seeds N] [--jobs J]`: the long simulation. By default it runs the consensus
 // engine simulator (test/sim/sim-*, controls); --ledger runs the ledger simulator instead (the
-// production driver, chain, mempool and store: test/sim/ledger-*), and --all runs both. Vitest
-// rejects options it does not know, so this script turns ours into the environment variables
-// test/sim/harness.ts and ledger-harness.ts read and runs vitest with vitest.sim.config.ts.
+// production driver, chain, mempool and store: test/sim/ledger-*), --sets only its suite with
+// governance changing the validator set during the faults (test/sim/ledger-sets.test.ts, n=4
+// with 2 spare nodes), and --all runs everything. Vitest rejects options it does not know, so
+// this script turns ours into the environment variables test/sim/harness.ts and
+// ledger-harness.ts read and runs vitest with vitest.sim.config.ts.
 // With --jobs J it splits the seed range over J vitest processes; the default is one, since the
 // machine is shared.
 import { spawn } from 'node:child_process';
@@ -22,7 +24,7 @@ for (let i = 0; i < args.length; i++) {
   const arg = args[i];
   if (arg === '--real') {
     options.real = true;
-  } else if (arg === '--ledger' || arg === '--all') {
+  } else if (arg === '--ledger' || arg === '--sets' || arg === '--all') {
     options.suite = arg.slice(2);
   } else if (arg in names && args[i + 1] !== undefined) {
     options[names[arg]] = args[++i];
@@ -41,6 +43,7 @@ const perJob = seeds === undefined ? undefined : Math.ceil(seeds / jobs);
 const files = {
   engine: ['test/sim/sim-', 'test/sim/controls'],
   ledger: ['test/sim/ledger-'],
+  sets: ['test/sim/ledger-sets'],
   all: ['test/sim/'],
 };
 
@@ -53,6 +56,7 @@ function run(job) {
     ZW_SIM_REAL: options.real ? '1' : '', ZW_SIM_REAL_SEEDS: options.realSeeds,
     ZW_SIM_FIRST_SEED: String(first + job * (perJob ?? 0)),
     ZW_SIM_SEEDS: jobSeeds(job), ZW_SIM_LEDGER_SEEDS: jobSeeds(job),
+    ZW_SIM_SETS_SEEDS: jobSeeds(job),
     ZW_SIM_WORKERS: jobs > 1 ? '1' : '' };
   const vitest = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
   const child = spawn(process.execPath,
