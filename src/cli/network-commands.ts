@@ -121,7 +121,8 @@ async function runNetwork(manifest: NetworkManifest, json: boolean): Promise<voi
   } else {
     process.stdout.write(`Zhengwu network ${manifest.chainId} (${manifest.suite}) is starting:\n`);
     for (const node of manifest.nodes) {
-      process.stdout.write(`  ${node.agencyName} (${node.name}): API ${node.api}\n`);
+      process.stdout.write(`  ${node.agencyName} (${node.name}): API ${node.api}  ` +
+        `portal ${node.api}/\n`);
     }
     process.stdout.write('Press Ctrl+C to stop.\n');
   }
