@@ -537,9 +537,11 @@ export class ConsensusDriver {
     if (pending !== undefined && pending.height === height &&
         this.c.clock.now() - pending.since < this.init.syncRequestTimeoutMs) return;
     const candidates = [...this.peerHeights.entries()].filter(([, h]) => h >= height)
-      .map(([peer]) => peer)
-      .filter((peer) => peer !== pending?.peer || this.peerHeights.size === 1);
-    const peer = candidates[0];
+      .map(([peer]) => peer);
+    // Round robin from the peer asked last (not always the first one that is not it), so that
+    // two peers that forge or withhold blocks cannot keep the node from asking a third.
+    const last = pending === undefined ? -1 : candidates.indexOf(pending.peer);
+    const peer = candidates[(last + 1) % Math.max(1, candidates.length)];
     if (peer === undefined) return;
     this.syncPending = { height, peer, since: this.c.clock.now() };
     this.c.send(peer, { type: 'block-request', height: asHeight(height) });
@@ -569,6 +571,18 @@ export class ConsensusDriver {
       if (!(await this.c.verifyTxs(block.txs))) throw new ZwError(ErrorCode.BAD_SIGNATURE, 'tx');
     } catch (error) {
       this.c.log.warn({ peer, err: (error as Error).message }, 'rejected synced block');
+      // Ask another peer at once. Waiting out syncRequestTimeoutMs after each forged block let a
+      // byzantine peer that is asked first slow a follower to below the chain's pace, so it
+      // never caught up (found by the ledger simulator with validator-set changes: a spare
+      // node syncing from an equivocator, test/sim ledger-sets seed 524, n=4).
+      const pending = this.syncPending;
+      const others = [...this.peerHeights].some(([other, height]) => other !== peer &&
+        height >= message.height);
+      if (pending !== undefined && pending.height === message.height && pending.peer === peer &&
+          others) {
+        this.syncPending = { ...pending, since: pending.since - this.init.syncRequestTimeoutMs };
+        this.requestSync(message.height);
+      }
       return;
     }
     if (message.height !== chain.height + 1) return;

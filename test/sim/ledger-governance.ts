@@ -13,7 +13,7 @@
 // changes that raise the byzantine share, with no bound. Executed changes go to the checker,
 // which checks that each one signs exactly from its execution height + 2.
 import { asHeight, compareBytes, encode } from '../../src/core/index.js';
-import type { CborValue, Hash, ValidatorSet } from '../../src/core/index.js';
+import type { CborValue, Hash, PublicKey, ValidatorSet } from '../../src/core/index.js';
 import type { KeyPair } from '../../src/crypto/index.js';
 import { encodeTx, signTx } from '../../src/ledger/index.js';
 import type { Chain } from '../../src/node/index.js';
@@ -167,9 +167,9 @@ export class LedgerGovernance {
     const validators = [...powers].map(([node, power]) => {
       const key = this.world.nodeKeys[node];
       if (key === undefined) throw new Error(`node ${node} has a key`);
-      return { address: key.address, publicKey: key.key.publicKey, power };
+      return { address: key.address, publicKey: key.key.publicKey as PublicKey, power };
     }).sort((a, b) => compareBytes(a.address, b.address));
-    return { validators } as unknown as ValidatorSet;
+    return { validators };
   }
 
   private closed(active: Active, proposal: ProposalView, now: number): void {

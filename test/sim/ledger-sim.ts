@@ -23,7 +23,6 @@ import type { Hash, SignedProposal, SignedVote } from '../../src/core/index.js';
 import { Mempool, decodeTx, verifyTxSignature } from '../../src/ledger/index.js';
 import type { TxEnvelope } from '../../src/ledger/index.js';
 import { Chain, ConsensusDriver } from '../../src/node/index.js';
-import type { ValidatorSet } from '../../src/core/index.js';
 import type {
   AppliedBlock, Clock, ConsensusMessage, DriverInit,
 } from '../../src/node/index.js';
@@ -654,7 +653,7 @@ export class LedgerSimulation {
     if (governance !== null) {
       governance.finish(this.now);
       this.stats.setHeightsChecked = this.checker.checkSchedule(
-        this.world.genesis.validatorSet as ValidatorSet, governance.executed);
+        this.world.genesis.validatorSet, governance.executed);
     }
     if (withinFaultBound(this.config.base) && (governance?.withinBound ?? true)) {
       this.checkLiveness(correct);
