@@ -1,42 +1,28 @@
 // Proves that contract deployment is decided by the agencies: an agency administrator's deploy
 // is refused without approval, a deploy-contract proposal for that exact source passes with a
 // MAJORITY of the four agencies, and the same deploy then succeeds and the contract runs.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { utf8 } from '../../src/core/index.js';
 import type { CborValue } from '../../src/core/index.js';
-import { getSuite, openKeystore } from '../../src/crypto/index.js';
+import { getSuite } from '../../src/crypto/index.js';
 import { buildContract, contractEntry } from '../../src/cli/contract-build.js';
 import { Account, ZhengwuClient, propose, receiptResult, vote } from '../../src/sdk/index.js';
-import { makeNetwork, startNodeProcess, waitForNode } from '../helpers/network.js';
-import type { NodeProcess, TestNetwork } from '../helpers/network.js';
+import { adminAccount, startNetwork } from '../helpers/network.js';
+import type { RunningNetwork } from '../helpers/network.js';
 
 const suite = getSuite('intl');
 
-function admin(dir: string, slug: string, client: ZhengwuClient): Account {
-  const passphrase = readFileSync(join(dir, 'admins', `${slug}.passphrase`), 'utf8').trim();
-  return new Account(suite,
-    openKeystore(readFileSync(join(dir, 'admins', `${slug}.key`), 'utf8'), passphrase), client);
-}
-
 describe('contract deployment by governance', () => {
-  let network: TestNetwork | undefined;
-  const processes: NodeProcess[] = [];
-  afterAll(async () => {
-    for (const node of processes) node.child.kill('SIGKILL');
-    await Promise.all(processes.map((node) => node.exited));
-    network?.cleanup();
-  });
+  let network: RunningNetwork | undefined;
+  afterAll(async () => network?.stop());
 
   it('is refused without approval and succeeds after a MAJORITY', async () => {
-    network = await makeNetwork('intl', 4);
-    for (const node of network.manifest.nodes) processes.push(startNodeProcess(node.home));
-    const clients = network.manifest.nodes.map((node) => new ZhengwuClient({ url: node.api }));
-    await Promise.all(clients.map((client, i) => waitForNode(client, processes[i] as NodeProcess)));
-    const client = clients[0] as ZhengwuClient;
+    network = await startNetwork('intl', 4);
+    const { dir } = network;
+    const client = network.clients[0] as ZhengwuClient;
     const [market, tax, police] = ['market', 'tax', 'police'].map((slug) =>
-      admin(network?.dir ?? '', slug, client)) as [Account, Account, Account];
+      adminAccount(dir, slug, client)) as [Account, Account, Account];
     const built = await buildContract(contractEntry(
       join(import.meta.dirname, '../../contracts/examples/registry')));
     const deploy = { name: 'cityregistry', source: built.code, version: '1.0.0' };

@@ -2,28 +2,22 @@
 // node as a validator, and its node joins at the announced height and signs blocks; a member an
 // agency admin registers can transact until it is revoked, and is refused afterwards; an agency
 // is removed, its administrator's votes stop counting and its validator leaves the set.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ZwError, fromHex, toHex } from '../../src/core/index.js';
 import type { CborValue } from '../../src/core/index.js';
-import { getSuite, openKeystore } from '../../src/crypto/index.js';
+import { getSuite } from '../../src/crypto/index.js';
 import { joinNetwork } from '../../src/node/index.js';
 import {
   Account, ZhengwuClient, checkNotarization, identityCall, propose, receiptResult, trustFromGenesis,
   vote,
 } from '../../src/sdk/index.js';
-import { freePort, makeNetwork, startNodeProcess, waitForNode } from '../helpers/network.js';
+import {
+  adminAccount, freePort, makeNetwork, startNodeProcess, waitForNode,
+} from '../helpers/network.js';
 import type { NodeProcess, TestNetwork } from '../helpers/network.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const suite = getSuite('intl');
-
-function adminAccount(dir: string, slug: string, client: ZhengwuClient): Account {
-  const passphrase = readFileSync(join(dir, 'admins', `${slug}.passphrase`), 'utf8').trim();
-  const key = openKeystore(readFileSync(join(dir, 'admins', `${slug}.key`), 'utf8'), passphrase);
-  return new Account(suite, key, client);
-}
 
 function resultOf(view: Awaited<ReturnType<typeof propose>>): Record<string, CborValue> {
   return receiptResult(view) as Record<string, CborValue>;

@@ -4,25 +4,18 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { limits } from '../../src/core/index.js';
 import { Account, ZhengwuClient, getSuite } from '../../src/sdk/index.js';
-import { makeNetwork, startNodeProcess, waitForNode } from '../helpers/network.js';
-import type { NodeProcess, TestNetwork } from '../helpers/network.js';
+import { startNetwork } from '../helpers/network.js';
+import type { RunningNetwork } from '../helpers/network.js';
 
 const suite = getSuite('intl');
 
 describe('large blocks', () => {
-  let network: TestNetwork | undefined;
-  const processes: NodeProcess[] = [];
-  afterAll(async () => {
-    for (const node of processes) node.child.kill('SIGKILL');
-    await Promise.all(processes.map((node) => node.exited));
-    network?.cleanup();
-  });
+  let network: RunningNetwork | undefined;
+  afterAll(async () => network?.stop());
 
   it('commits blocks sent as parts on every node', async () => {
-    network = await makeNetwork('intl', 4);
-    for (const node of network.manifest.nodes) processes.push(startNodeProcess(node.home));
-    const clients = network.manifest.nodes.map((node) => new ZhengwuClient({ url: node.api }));
-    await Promise.all(clients.map((client, i) => waitForNode(client, processes[i] as NodeProcess)));
+    network = await startNetwork('intl', 4);
+    const clients = network.clients;
     const client = clients[0] as ZhengwuClient;
     const account = new Account(suite, suite.generateKeyPair(), client);
     const meta: Record<string, string> = {};

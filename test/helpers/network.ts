@@ -2,14 +2,14 @@
 // in temporary folders that are removed afterwards.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initNetwork } from '../../src/node/index.js';
 import type { NetworkManifest } from '../../src/node/index.js';
 import type { SuiteName } from '../../src/crypto/index.js';
-import { ZhengwuClient } from '../../src/sdk/index.js';
+import { Account, ZhengwuClient, getSuite, openKeystore } from '../../src/sdk/index.js';
 
 export const launcher = join(import.meta.dirname, '../../bin/zw.js');
 
@@ -71,4 +71,35 @@ export async function waitForNode(
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+}
+
+/** A network whose every node runs as its own process, with a client per node. */
+export interface RunningNetwork extends TestNetwork {
+  readonly processes: NodeProcess[];
+  readonly clients: ZhengwuClient[];
+  /** Kills every node process and removes the network folder. */
+  stop(): Promise<void>;
+}
+
+export async function startNetwork(suite: SuiteName, agencies: number): Promise<RunningNetwork> {
+  const network = await makeNetwork(suite, agencies);
+  const processes = network.manifest.nodes.map((node) => startNodeProcess(node.home));
+  const clients = network.manifest.nodes.map((node) => new ZhengwuClient({ url: node.api }));
+  await Promise.all(clients.map((client, i) => waitForNode(client, processes[i] as NodeProcess)));
+  return {
+    ...network, processes, clients,
+    async stop() {
+      for (const node of processes) node.child.kill('SIGKILL');
+      await Promise.all(processes.map((node) => node.exited));
+      network.cleanup();
+    },
+  };
+}
+
+/** The account of an agency's administrator, from the keystore `zw init` wrote for it. */
+export function adminAccount(dir: string, slug: string, client: ZhengwuClient): Account {
+  const passphrase = readFileSync(join(dir, 'admins', `${slug}.passphrase`), 'utf8').trim();
+  const key = openKeystore(readFileSync(join(dir, 'admins', `${slug}.key`), 'utf8'), passphrase);
+  return new Account(getSuite(JSON.parse(readFileSync(join(dir, 'genesis.json'), 'utf8')).suite),
+    key, client);
 }
