@@ -90,3 +90,43 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) difference |= (a[i] as number) ^ (b[i] as number);
   return difference === 0;
 }
+
+/** The primitives a backend supplies for the SM4-CTR + HMAC-SM3 seal (native or portable). */
+export interface Sm4SealPrimitives {
+  sm4Ctr(key: Uint8Array, initialCounter: Uint8Array, input: Uint8Array): Uint8Array;
+  hmacSm3(key: Uint8Array, data: Uint8Array): Uint8Array;
+  randomBytes(length: number): Uint8Array;
+  equal(a: Uint8Array, b: Uint8Array): boolean;
+}
+
+/**
+ * The gm suite's authenticated symmetric encryption, written once for both backends:
+ * nonce ‖ SM4-CTR ciphertext ‖ HMAC-SM3 tag over (associated data, nonce, ciphertext).
+ */
+export function sm4Seal(primitives: Sm4SealPrimitives): {
+  seal(key: Uint8Array, plaintext: Uint8Array, associatedData?: Uint8Array): Uint8Array;
+  open(key: Uint8Array, sealed: Uint8Array, associatedData?: Uint8Array): Uint8Array;
+} {
+  return {
+    seal(key, plaintext, associatedData) {
+      const { macKey, encryptionKey } = splitSm4Key(key);
+      const nonce = primitives.randomBytes(sm4NonceBytes);
+      const ciphertext = primitives.sm4Ctr(encryptionKey, nonce, plaintext);
+      const tag = primitives.hmacSm3(macKey,
+        sm4MacInput(associatedData ?? new Uint8Array(0), nonce, ciphertext));
+      return concatBytes(nonce, ciphertext, tag);
+    },
+    open(key, sealed, associatedData) {
+      const { macKey, encryptionKey } = splitSm4Key(key);
+      if (sealed.length < sm4NonceBytes + sm4TagBytes) throw tooShort('sealed value');
+      const nonce = sealed.subarray(0, sm4NonceBytes);
+      const ciphertext = sealed.subarray(sm4NonceBytes, sealed.length - sm4TagBytes);
+      const tag = sealed.subarray(sealed.length - sm4TagBytes);
+      const expected = primitives.hmacSm3(macKey,
+        sm4MacInput(associatedData ?? new Uint8Array(0), nonce, ciphertext));
+      // Encrypt-then-MAC: nothing is decrypted until the tag has been checked.
+      if (!primitives.equal(tag, expected)) throw failedIntegrity('sealed value');
+      return primitives.sm4Ctr(encryptionKey, nonce, ciphertext);
+    },
+  };
+}

@@ -6,10 +6,7 @@ import {
 } from 'node:crypto';
 import { ErrorCode, ZwError, asAddress, addressBytes, concatBytes } from '../core/index.js';
 import type { Address, PublicKey } from '../core/index.js';
-import {
-  checkPublicKeyLength, failedIntegrity, sm4MacInput, sm4NonceBytes, sm4TagBytes, splitSm4Key,
-  tooShort,
-} from './formats.js';
+import { checkPublicKeyLength, failedIntegrity, sm4Seal } from './formats.js';
 import { loadSm2Addon } from './native.js';
 import {
   decodeSm2Ciphertext, isValidSm2PrivateScalar, sm2PublicKeyBytes,
@@ -88,28 +85,11 @@ function decrypt(privateKey: Uint8Array, ciphertext: Uint8Array): Uint8Array {
   }
 }
 
-function sealSymmetric(key: Uint8Array, plaintext: Uint8Array, associatedData?: Uint8Array):
-  Uint8Array {
-  const { macKey, encryptionKey } = splitSm4Key(key);
-  const nonce = new Uint8Array(randomBytes(sm4NonceBytes));
-  const ciphertext = sm4Ctr(encryptionKey, nonce, plaintext);
-  const tag = hmacSm3(macKey, sm4MacInput(associatedData ?? new Uint8Array(0), nonce, ciphertext));
-  return concatBytes(nonce, ciphertext, tag);
-}
-
-function openSymmetric(key: Uint8Array, sealed: Uint8Array, associatedData?: Uint8Array):
-  Uint8Array {
-  const { macKey, encryptionKey } = splitSm4Key(key);
-  if (sealed.length < sm4NonceBytes + sm4TagBytes) throw tooShort('sealed value');
-  const nonce = sealed.subarray(0, sm4NonceBytes);
-  const ciphertext = sealed.subarray(sm4NonceBytes, sealed.length - sm4TagBytes);
-  const tag = sealed.subarray(sealed.length - sm4TagBytes);
-  const expected = hmacSm3(macKey,
-    sm4MacInput(associatedData ?? new Uint8Array(0), nonce, ciphertext));
-  // Encrypt-then-MAC: nothing is decrypted until the tag has been checked.
-  if (!timingSafeEqual(tag, expected)) throw failedIntegrity('sealed value');
-  return sm4Ctr(encryptionKey, nonce, ciphertext);
-}
+// SM4-CTR + HMAC-SM3, composed once in formats.ts over this backend's primitives.
+const { seal: sealSymmetric, open: openSymmetric } = sm4Seal({
+  sm4Ctr, hmacSm3, randomBytes: (length) => new Uint8Array(randomBytes(length)),
+  equal: (a, b) => timingSafeEqual(a, b),
+});
 
 export const nodeGmSuite: CryptoSuite = {
   name: 'gm',
