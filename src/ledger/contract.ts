@@ -33,6 +33,11 @@ export interface CallContext {
   /** The contract that called this one, or null when the transaction called it directly. */
   readonly caller: string | null;
   /**
+   * Set only on the calls the ledger makes itself at the start of block 1 from the genesis
+   * document (its contract deployments); no transaction can produce it.
+   */
+  readonly genesis?: true;
+  /**
    * Calls another contract's transaction method, at most `limits.contractCallDepthMax` deep. The
    * callee's writes and events join this call's only when it succeeds, and are reverted with
    * this call if this one later fails. A failure reaches the caller as a thrown ZwError.

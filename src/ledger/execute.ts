@@ -3,9 +3,11 @@
 // reads no clock (block time comes from the header), iterates nothing in arrival order, and treats
 // a bad transaction inside a committed block as a failed receipt, never as an exception.
 import {
-  ErrorCode, ZwError, encode, decode, isZwError, limits, toHex, assert,
+  ErrorCode, ZwError, addressBytes, encode, decode, isZwError, limits, toHex, assert,
 } from '../core/index.js';
-import type { CborValue, ChainId, Hash, Height } from '../core/index.js';
+import type {
+  Address, CborValue, ChainId, Hash, Height, PublicKey,
+} from '../core/index.js';
 import type { CryptoSuite } from '../crypto/index.js';
 import type { CallContext, ContractRegistry, ContractState } from './contract.js';
 import { evidenceToValue } from './block.js';
@@ -101,9 +103,17 @@ class WriteSet {
   }
 }
 
+/** A call the ledger makes itself, not from a transaction: the genesis deployments. */
+export interface SystemCall {
+  readonly contract: string;
+  readonly method: string;
+  readonly args: CborValue;
+}
+
 export function executeBlock(
   env: ExecutionEnvironment, block: BlockContext, txs: readonly Uint8Array[],
   evidence: readonly Evidence[] = [], initialWrites: readonly StateUpdate[] = [],
+  systemCalls: readonly SystemCall[] = [],
 ): BlockResult {
   const blockWrites = new WriteSet(env.state);
   // Genesis state (e.g. each agency's first administrator) is written at the start of block 1,
@@ -114,6 +124,7 @@ export function executeBlock(
   env.contracts.beginBlock();
   let receipts: Receipt[];
   try {
+    systemCalls.forEach((call, index) => runSystemCall(env, block, blockWrites, call, index));
     receipts = txs.map((bytes) => executeTx(env, block, blockWrites, bytes));
   } finally {
     env.contracts.endBlock();
@@ -122,6 +133,49 @@ export function executeBlock(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, update]) => update);
   return { receipts, updates, evidence: recorded };
+}
+
+/**
+ * Runs one genesis call with the chain's per-transaction gas ceiling. It has no transaction, so
+ * it has no receipt: its effects are its state writes, which header 2 signs. A genesis whose
+ * call fails describes a chain that cannot start, so the failure throws (every node fails block
+ * 1 the same way, and says why) instead of quietly starting without the contract.
+ */
+function runSystemCall(
+  env: ExecutionEnvironment, block: BlockContext, blockWrites: WriteSet, call: SystemCall,
+  index: number,
+): void {
+  const contract = env.contracts.get(call.contract, blockWrites);
+  const method = contract?.methods.get(call.method);
+  if (method === undefined || method.kind !== 'tx') {
+    throw new ZwError(ErrorCode.INVALID_ARGUMENT,
+      `genesis call ${index}: no transaction method ${call.contract}.${call.method}`);
+  }
+  const meter = new GasMeter(env.txGasMax);
+  const writes = new WriteSet(blockWrites);
+  const events: ContractEvent[] = [];
+  const ctx: CallContext = {
+    chainId: block.chainId, height: block.height, time: block.time,
+    txHash: env.suite.hash(encode(['zw/genesis-call', index])) as Hash,
+    sender: new Uint8Array(addressBytes) as Address,
+    senderKey: new Uint8Array(env.suite.publicKeyBytes) as PublicKey,
+    senderAgency: null, senderRoles: [], genesis: true,
+    state: meteredState(env.suite, call.contract, writes, meter),
+    emit: emitter(events, call.contract, meter),
+    chargeGas: (amount) => meter.charge(amount),
+    gasRemaining: () => meter.remaining,
+    caller: null,
+    call: (name, methodName, args) => callNested(
+      { env, parent: ctx, caller: call.contract, writes, events, meter, depth: 1 },
+      name, methodName, args),
+  };
+  try {
+    method.run(ctx, call.args);
+  } catch (error) {
+    throw new ZwError(ErrorCode.INVALID_ARGUMENT, `genesis call ${index} ` +
+      `(${call.contract}.${call.method}) failed: ${(error as Error).message}`);
+  }
+  writes.mergeInto(blockWrites);
 }
 
 /** The built-in namespace where double-sign evidence is recorded, keyed by evidence id. */

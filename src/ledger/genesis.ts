@@ -6,8 +6,9 @@ import {
   ErrorCode, ZwError, asAddress, asChainId, checkValidatorSet, compareBytes, encode, fromHex,
   toHex,
 } from '../core/index.js';
-import type { ChainId, PublicKey, ValidatorSet } from '../core/index.js';
+import type { CborValue, ChainId, PublicKey, ValidatorSet } from '../core/index.js';
 import { getSuite } from '../crypto/index.js';
+import type { SystemCall } from './execute.js';
 import type { CryptoSuite, SuiteName } from '../crypto/index.js';
 
 export interface GenesisAgency {
@@ -70,6 +71,20 @@ export interface ChainParams {
   readonly publicContracts: readonly string[];
 }
 
+/**
+ * A contract deployed by the genesis itself at the start of block 1 (the government applications
+ * every agency starts with: the data catalog and sharing). Its deployer is the zero address, no
+ * governance vote is needed because every agency signs off the genesis file, and `init` runs
+ * with `init` as its arguments. Later versions go through upgrade proposals like any contract.
+ */
+export interface GenesisContract {
+  readonly name: string;
+  readonly version: string;
+  /** The built JavaScript bundle (as `zw contract build` makes it). */
+  readonly source: string;
+  readonly init: CborValue;
+}
+
 export interface Genesis {
   readonly chainId: string;
   readonly suite: SuiteName;
@@ -79,6 +94,7 @@ export interface Genesis {
   readonly validators: readonly GenesisValidator[];
   readonly nodes: readonly GenesisNode[];
   readonly params: ChainParams;
+  readonly contracts?: readonly GenesisContract[];
 }
 
 export const defaultParams: ChainParams = {
@@ -142,6 +158,30 @@ export function checkGenesis(genesis: Genesis): LoadedGenesis {
       throw invalid(`node ${node.name} key has the wrong length`);
     }
   }
+  checkGenesisContracts(genesis.contracts ?? []);
   const hash = suite.hash(encode(['zw/genesis/1', JSON.stringify(genesis)]));
   return { genesis, chainId, suite, validatorSet, hash };
+}
+
+/** The form of genesis contracts; whether each deploys is decided by executing block 1. */
+function checkGenesisContracts(contracts: readonly GenesisContract[]): void {
+  if (!Array.isArray(contracts)) throw invalid('contracts must be a list');
+  const names = new Set<string>();
+  for (const contract of contracts) {
+    if (typeof contract.name !== 'string' || typeof contract.version !== 'string' ||
+        typeof contract.source !== 'string' || contract.source.length === 0) {
+      throw invalid('each contract needs a name, a version and a source');
+    }
+    if (names.has(contract.name)) throw invalid(`contract ${contract.name} is listed twice`);
+    names.add(contract.name);
+  }
+}
+
+/** The calls block 1 makes before its transactions: one deployment per genesis contract. */
+export function genesisCalls(genesis: Genesis): SystemCall[] {
+  return (genesis.contracts ?? []).map((contract) => ({
+    contract: 'contracts', method: 'deploy',
+    args: { name: contract.name, version: contract.version, source: contract.source,
+      init: contract.init },
+  }));
 }

@@ -15,6 +15,7 @@ export type {
 } from './contract.js';
 export { stateTreeKey, accountContract } from './state-keys.js';
 export { executeBlock, accountNonce, gasCosts, evidenceContract } from './execute.js';
+export type { SystemCall } from './execute.js';
 export type {
   StateReader, StateUpdate, BlockContext, ExecutionEnvironment, BlockResult, SenderIdentity,
   IdentifySender,
@@ -22,9 +23,10 @@ export type {
 export { Mempool } from './mempool.js';
 export type { MempoolInit, MempoolComponents } from './mempool.js';
 export { runQuery } from './query.js';
-export { checkGenesis, defaultParams } from './genesis.js';
+export { checkGenesis, defaultParams, genesisCalls } from './genesis.js';
 export type {
   Genesis, GenesisAgency, GenesisNode, GenesisValidator, ChainParams, LoadedGenesis,
+  GenesisContract,
 } from './genesis.js';
 export { validateBlock, checkEvidence, evidenceId } from './validate.js';
 export type { BlockExpectations } from './validate.js';

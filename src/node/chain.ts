@@ -10,7 +10,7 @@ import type { Address, CborValue, Commit, Hash, ValidatorSet } from '../core/ind
 import {
   accountNonce, blockHash, commitHash, decodeBlock, decodeCommit, decodeReceipt, encodeBlock,
   encodeCommit, encodeHeader, encodeReceipt, evidenceHash, evidenceToValue, executeBlock,
-  receiptsRoot, runQuery, stateTreeKey, txRoot, zeroHash,
+  genesisCalls, receiptsRoot, runQuery, stateTreeKey, txRoot, zeroHash,
 } from '../ledger/index.js';
 import type { ContractRegistry } from '../ledger/index.js';
 import type {
@@ -190,7 +190,8 @@ export class Chain {
         ...(this.hooks.identify === undefined ? {} : { identify: this.hooks.identify }),
         txGasMax: this.genesis.genesis.params.txGasMax, verified: { has: verified } },
       { chainId: header.chainId, height: header.height, time: header.time },
-      block.txs, block.evidence, header.height === 1 ? this.hooks.genesisWrites ?? [] : []);
+      block.txs, block.evidence, header.height === 1 ? this.hooks.genesisWrites ?? [] : [],
+      header.height === 1 ? genesisCalls(this.genesis.genesis) : []);
     const tree = this.tree.applyUpdates(this.height, header.height, result.updates);
     this.store.commitBlock({
       block: { height: header.height, hash, block: encodeBlock(block),

@@ -19,3 +19,7 @@ export { LocalChain } from './local-chain.js';
 // The contract tools of the CLI (`zw contract build/test`) reach the runtime through the shell.
 export { ContractVm, instrument, vmGasCosts } from '../vm/index.js';
 export type { VmModule } from '../vm/index.js';
+export {
+  buildContract, buildContractSync, contractEntry, contractSdkPath, contractsRoot,
+} from './contract-build.js';
+export type { BuiltContract } from './contract-build.js';

@@ -8,9 +8,10 @@ import { ErrorCode, ZwError, toHex } from '../core/index.js';
 import { createKeystore, getSuite } from '../crypto/index.js';
 import type { CryptoSuite, KeyPair, SuiteName } from '../crypto/index.js';
 import { checkGenesis, defaultParams } from '../ledger/index.js';
-import type { Genesis } from '../ledger/index.js';
+import type { Genesis, GenesisContract } from '../ledger/index.js';
 import { createAgencyCa, issueNodeCertificate } from '../network/index.js';
 import { configFileName } from './config.js';
+import { buildContractSync, contractEntry, contractsRoot } from './contract-build.js';
 import type { NodeConfig } from './config.js';
 
 export interface InitOptions {
@@ -30,6 +31,12 @@ export interface InitOptions {
   readonly passphrase?: string;
   /** Milliseconds since the epoch for the genesis; defaults to now. */
   readonly genesisTime?: number;
+  /**
+   * The agency (slug, e.g. `data`, or id) that acts as the data authority of the catalog and
+   * sharing contracts the genesis deploys. Default: the data-management bureau when the network
+   * has it, else the first agency.
+   */
+  readonly dataAuthority?: string;
 }
 
 export interface NetworkNode {
@@ -188,6 +195,8 @@ export function initNetwork(options: InitOptions): NetworkManifest {
     params: { ...defaultParams,
       publicContracts: [...defaultParams.publicContracts, 'contracts'],
       contractDeployers: [toHex(suite.address(contractAdmin.publicKey))] },
+    contracts: governmentApplications(dataAuthority(all.map(({ agency }) => agency),
+      options.dataAuthority)),
   };
   checkGenesis(genesis);
   mkdirSync(dir, { recursive: true });
@@ -203,6 +212,47 @@ export function initNetwork(options: InitOptions): NetworkManifest {
   const manifest: NetworkManifest = { chainId, suite: options.suite, nodes };
   writeFileSync(join(dir, networkFileName), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
+}
+
+function dataAuthority(agencies: readonly SampleAgency[], wanted: string | undefined): string {
+  const found = wanted === undefined
+    ? agencies.find((agency) => agency.slug === 'data') ?? agencies[0]
+    : agencies.find((agency) => agency.slug === wanted || agency.id === wanted);
+  if (found === undefined) {
+    throw new ZwError(ErrorCode.INVALID_ARGUMENT, `no agency ${wanted ?? ''} for the data authority`);
+  }
+  return found.id;
+}
+
+/** Contract folders under contracts/ are built once per process; their bundles do not change. */
+const built = new Map<string, { version: string; source: string }>();
+
+function application(name: string): { version: string; source: string } {
+  const cached = built.get(name);
+  if (cached !== undefined) return cached;
+  const dir = join(contractsRoot, name);
+  const manifest = JSON.parse(readFileSync(join(dir, 'contract.json'), 'utf8')) as
+    { version: string };
+  const result = { version: manifest.version,
+    source: buildContractSync(contractEntry(dir)).code };
+  built.set(name, result);
+  return result;
+}
+
+/**
+ * The applications every agency starts with, deployed by the genesis: the data catalog (whose
+ * reviews the data authority makes) and data sharing over it. The exchange module of every node
+ * works with the contracts of exactly these names.
+ */
+function governmentApplications(authorityAgency: string): GenesisContract[] {
+  const catalog = application('catalog');
+  const sharing = application('sharing');
+  return [
+    { name: 'catalog', version: catalog.version, source: catalog.source,
+      init: { authorityAgency } },
+    { name: 'sharing', version: sharing.version, source: sharing.source,
+      init: { catalog: 'catalog' } },
+  ];
 }
 
 export interface JoinOptions {
