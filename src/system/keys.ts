@@ -44,6 +44,15 @@ export function rootAdminKey(address: Uint8Array): Uint8Array {
   return prefixed('root/', address);
 }
 
+/**
+ * governance: `node/` + 20-byte address → { agency }: a node key of a member agency (listed at
+ * genesis or by add-agency). A node signs its agency's data-exchange receipts with it, so the
+ * sender resolution gives it the `node` and `exchange` roles of that agency.
+ */
+export function nodeAddressKey(address: Uint8Array): Uint8Array {
+  return prefixed('node/', address);
+}
+
 /** governance: `proposal/` + 32-byte id → Proposal record. */
 export function proposalKey(id: Uint8Array): Uint8Array {
   return prefixed('proposal/', id);
