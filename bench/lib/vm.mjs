@@ -13,9 +13,6 @@ export function vmStatus() {
       'checkout yet, so there is no token-transfer contract to run' };
   }
   if (!token) {
-    // Next step: contracts/token (claim once, transfer), deployed with the network's admin key
-    // (`zw contract deploy`), and 'token' added to the bench genesis' publicContracts so that
-    // the load's non-member accounts may call it.
     return { available: false, reason: 'no token-transfer contract under contracts/ yet ' +
       '(the VM and deploy path exist; the transfer workload is not written)' };
   }

@@ -1,16 +1,26 @@
 // Real Zhengwu networks for the benchmarks: a fresh network in a temporary folder, one node
-// process per agency (127.0.0.1 only), and the notarization load of bench/notary-load.mjs —
-// transactions signed before the clock starts, submitted by many concurrent HTTP clients over
-// keep-alive sockets, commit times read from a node's WebSocket stream of transaction results.
-import { spawn } from 'node:child_process';
+// process per agency (127.0.0.1 only), and the loads — notarizations as in
+// bench/notary-load.mjs, and token transfers through the contracts/token contract deployed with
+// the network's admin key — all transactions signed before the clock starts, submitted by many
+// concurrent HTTP clients over keep-alive sockets, commit times read from a node's WebSocket
+// stream of transaction results.
+import { execFile, spawn } from 'node:child_process';
 import http from 'node:http';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import {
+  closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initNetwork } from '../../dist/node/index.js';
-import { Account, ZhengwuClient, getSuite } from '../../dist/sdk/index.js';
+import { Account, ZhengwuClient, getSuite, openKeystore } from '../../dist/sdk/index.js';
 
 const zwBin = join(import.meta.dirname, '../../bin/zw.js');
+const tokenProject = join(import.meta.dirname, '../../contracts/token');
+/** The token's name on bench networks, as in contracts/token/contract.json. */
+export const tokenContract = 'token';
+/** The mempool takes at most 1,000 pending transactions per sender; mints stay under it. */
+const mintChunkTxs = 500;
+const deployTimeoutMs = 120_000;
 const nodeStartTimeoutMs = 60_000;
 const commitTimeoutMs = 120_000;
 let portBlock = 0;
@@ -31,8 +41,23 @@ export class BenchNetwork {
     this.dir = mkdtempSync(join(tmpdir(), 'zw-bench-'));
     this.manifest = initNetwork({ dir: this.dir, agencies: options.agencies, suite: options.suite,
       basePort: nextBasePort() });
+    this.publishToken();
     this.suite = getSuite(options.suite);
     this.children = new Map();
+  }
+
+  /**
+   * Adds the token to the genesis `publicContracts` of every copy of the genesis, before any
+   * node starts: the load's thousands of client accounts are not registered members, and only
+   * public contracts accept transactions from non-members.
+   */
+  publishToken() {
+    const homes = this.manifest.nodes.map((node) => node.home);
+    for (const path of [this.dir, ...homes].map((folder) => join(folder, 'genesis.json'))) {
+      const genesis = JSON.parse(readFileSync(path, 'utf8'));
+      genesis.params.publicContracts = [...genesis.params.publicContracts, tokenContract];
+      writeFileSync(path, `${JSON.stringify(genesis, null, 2)}\n`);
+    }
   }
 
   get nodes() {
@@ -124,6 +149,57 @@ export class BenchNetwork {
   }
 
   /**
+   * Deploys contracts/token as `zw contract deploy` does for an operator, signed by the network's
+   * admin key (the genesis `contractDeployers` entry), which becomes the token's issuer.
+   */
+  async deployToken() {
+    const args = [zwBin, 'contract', 'deploy', '--dir', tokenProject,
+      '--key', join(this.dir, 'admin.key'), '--passphrase-file', join(this.dir, 'admin.passphrase'),
+      '--node', this.nodes[0].api, '--json'];
+    await new Promise((resolve, reject) => {
+      execFile(process.execPath, args, { timeout: deployTimeoutMs }, (error, stdout, stderr) => {
+        if (error) reject(new Error(`token deploy failed: ${stderr || stdout || error.message}`));
+        else resolve(stdout);
+      });
+    });
+  }
+
+  /** The token issuer: the network's admin key, opened from its keystore. */
+  issuer() {
+    const passphrase = readFileSync(join(this.dir, 'admin.passphrase'), 'utf8').trim();
+    const key = openKeystore(readFileSync(join(this.dir, 'admin.key'), 'utf8'), passphrase);
+    return new Account(this.suite, key, this.client(0));
+  }
+
+  /** Mints `amount` to each account, in chunks the mempool accepts from one sender. */
+  async mintTokens(accounts, amount) {
+    const issuer = this.issuer();
+    for (let start = 0; start < accounts.length; start += mintChunkTxs) {
+      const txs = [];
+      for (const account of accounts.slice(start, start + mintChunkTxs)) {
+        txs.push(await issuer.build(tokenContract, 'mint', { to: account.address, amount },
+          { validForBlocks: 5_000 }));
+      }
+      await this.load(txs, { concurrency: 16 });
+    }
+  }
+
+  /**
+   * Signs `count` token transfers of 1 unit, senders round-robin over `accounts`, each to another
+   * account picked by `random`, so that every transfer reads and writes two existing balances.
+   */
+  async signTransfers(accounts, count, random) {
+    const txs = [];
+    for (let i = 0; i < count; i++) {
+      const from = i % accounts.length;
+      const to = (from + 1 + Math.floor(random() * (accounts.length - 1))) % accounts.length;
+      txs.push(await accounts[from].build(tokenContract, 'transfer',
+        { to: accounts[to].address, amount: 1 }, { validForBlocks: 5_000 }));
+    }
+    return txs;
+  }
+
+  /**
    * Submits signed transactions with `concurrency` clients round-robin over `targets` (node
    * indexes) and waits until all are committed. Returns tps and submit-to-commit latency.
    */
@@ -170,6 +246,18 @@ export class BenchNetwork {
     return { txs: txs.length, seconds, tps: txs.length / seconds,
       p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), window };
   }
+}
+
+/** A small seeded generator (mulberry32) so that every run picks the same recipients. */
+export function seeded(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function postTx(agent, url, bytes) {

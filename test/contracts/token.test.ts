@@ -2,7 +2,7 @@
 // (`zw contract test`), failure paths included, and that `zw contract build` bundles it into a
 // deployable file, so `npm test` covers contracts/token.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launcher } from '../helpers/network.js';
@@ -23,11 +23,10 @@ describe('token contract', () => {
   });
 
   it('builds into one bundle', () => {
-    const bundle = join(project, 'dist', 'contract.js');
-    rmSync(bundle, { force: true });
     const result = zw('contract', 'build', '--dir', project, '--json');
     expect(result.status).toBe(0);
-    expect(existsSync(bundle)).toBe(true);
-    expect(readFileSync(bundle, 'utf8')).toContain('transfer');
+    const built = JSON.parse(result.output) as { file: string; bytes: number };
+    expect(built.file).toBe(join(project, 'dist', 'contract.js'));
+    expect(readFileSync(built.file, 'utf8')).toContain('transfer');
   });
 });
