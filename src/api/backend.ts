@@ -3,6 +3,7 @@
 // against a real in-process ledger without sockets between them.
 import type { CborValue, Commit, Hash, ValidatorSet } from '../core/index.js';
 import type { Block, BlockHeader, Receipt } from '../ledger/index.js';
+import type { DataQueries } from './data-routes.js';
 import type { ProofMaterial } from './views.js';
 
 export interface NodeStatus {
@@ -86,4 +87,6 @@ export interface ApiBackend {
   /** Double-sign evidence recorded on chain, newest first. */
   evidence(limit: number, offset: number): readonly EvidenceRecord[];
   subscribe(listener: (event: ChainEvent) => void): () => void;
+  /** The node-side data index: catalog, requests, receipts and the citizen's usage log. */
+  dataQueries(): DataQueries;
 }

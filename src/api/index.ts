@@ -5,3 +5,7 @@ export type {
   ApiBackend, NodeStatus, TxLookup, BlockLookup, StateLookup, ChainEvent, EvidenceRecord,
 } from './backend.js';
 export type { ProofMaterial } from './views.js';
+export { contractValueKey, evidenceFormat, sharingContractName } from './data-routes.js';
+export type {
+  AccessReceiptRecord, CatalogEntryRecord, DataPage, DataQueries, SharingRequestRecord,
+} from './data-routes.js';

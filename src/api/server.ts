@@ -15,6 +15,7 @@ import {
 } from '../core/index.js';
 import type { ErrorCode as ErrorCodeType } from '../core/index.js';
 import type { ApiBackend, ChainEvent } from './backend.js';
+import { registerDataRoutes } from './data-routes.js';
 import { registerRoutes } from './routes.js';
 
 export interface ApiInit {
@@ -71,6 +72,7 @@ export async function createApiServer(
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, ErrorCode.NOT_FOUND, `no route ${request.method} ${request.url}`));
   registerRoutes(app, backend);
+  registerDataRoutes(app, backend);
   if (init.portalRoot !== undefined && existsSync(join(init.portalRoot, 'index.html'))) {
     // The portal is static files; it talks to this node through the same public API as any
     // other client, so serving it adds no routes of its own.

@@ -18,7 +18,7 @@ import type {
   StateReader, StateUpdate,
 } from '../ledger/index.js';
 import { StateTree, encodeProof } from '../state/index.js';
-import type { ChainStore } from '../storage/index.js';
+import type { ChainStore, DataIndexRow } from '../storage/index.js';
 import { systemContracts, treeReader } from '../system/index.js';
 import { ContractVm } from '../vm/index.js';
 import type { VmModule } from '../vm/index.js';
@@ -57,6 +57,8 @@ export interface ChainHooks {
    * node of a chain that has contracts.
    */
   readonly vm?: VmModule;
+  /** The data index's rows for a block's receipts, written in the block's transaction. */
+  readonly dataIndex?: (height: number, receipts: readonly Receipt[]) => readonly DataIndexRow[];
 }
 
 export class Chain {
@@ -205,6 +207,8 @@ export class Chain {
       evidence: result.evidence.map(({ id, evidence }) => ({ id, height: header.height,
         validator: evidence.first.validator, evidence: encode(evidenceToValue(evidence)) })),
       meta,
+      ...(this.hooks.dataIndex === undefined ? {}
+        : { dataIndex: this.hooks.dataIndex(header.height, result.receipts) }),
     });
     this.tipValue = { header, hash, commit, txCount: block.txs.length };
     this.refreshSchedule();

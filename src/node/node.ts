@@ -25,7 +25,7 @@ import type { AgencyRecord } from '../system/index.js';
 import { ChainStore, SignerStateFile } from '../storage/index.js';
 import { createApiServer } from '../api/index.js';
 import type {
-  ApiBackend, BlockLookup, ChainEvent, NodeStatus, StateLookup, TxLookup,
+  ApiBackend, BlockLookup, ChainEvent, DataQueries, NodeStatus, StateLookup, TxLookup,
 } from '../api/index.js';
 import { createNetwork } from '../network/index.js';
 import type { Network, PeerCandidate, PeerMessage } from '../network/index.js';
@@ -35,6 +35,7 @@ import type { AppliedBlock } from './chain.js';
 import { loadConfig } from './config.js';
 import type { NodeConfig } from './config.js';
 import { ConsensusDriver, systemClock } from './consensus-driver.js';
+import { catchUpDataIndex, projectDataEvents } from './data-index.js';
 import { loadGenesisFile } from './genesis.js';
 import { VerifyPool } from './verify-pool.js';
 import { loadVm } from './vm-loader.js';
@@ -90,6 +91,12 @@ export class ZhengwuNode implements ApiBackend {
       vm, identify,
       genesisWrites: genesisStateUpdates(genesis.genesis, suite),
       validatorSchedule: (state) => scheduledValidatorSets(suite.hash, state),
+      dataIndex: (height, receipts) => {
+        const projection = projectDataEvents(height, receipts);
+        if (projection.skipped > 0) log.warn({ height, skipped: projection.skipped },
+          'data index skipped events of an unexpected shape');
+        return projection.rows;
+      },
     });
     this.mempool = new Mempool({ chainId: genesis.chainId }, {
       nonceOf: (address) => this.chain.nonceOf(address),
@@ -139,6 +146,8 @@ export class ZhengwuNode implements ApiBackend {
     mkdirSync(dataDir, { recursive: true });
     const store = new ChainStore(join(dataDir, 'chain.db'));
     checkGenesisHash(store, genesis);
+    const indexed = catchUpDataIndex(store);
+    if (indexed.heights > 0) log.info(indexed, 'data index caught up from stored blocks');
     const signer = new SignerStateFile(join(dataDir, 'signer-state.json'));
     const pool = new VerifyPool({ suite: genesis.suite.name, threads: init.verifyThreads ?? 1 });
     const vm = await loadVm();
@@ -394,6 +403,10 @@ export class ZhengwuNode implements ApiBackend {
 
   evidence(limit: number, offset: number): ReturnType<Chain['evidence']> {
     return this.chain.evidence(limit, offset);
+  }
+
+  dataQueries(): DataQueries {
+    return this.store.data;
   }
 
   subscribe(listener: (event: ChainEvent) => void): () => void {

@@ -124,6 +124,16 @@ export class ZhengwuClient {
     return parsed as T;
   }
 
+  /** GETs a JSON route of API v1; undefined query parameters are left out. */
+  get<T>(path: string, query: Readonly<Record<string, string | number | undefined>> = {}):
+    Promise<T> {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined) search.set(name, String(value));
+    }
+    return this.request('GET', search.size > 0 ? `${path}?${search.toString()}` : path);
+  }
+
   status(): Promise<StatusView> {
     return this.request('GET', '/v1/status');
   }

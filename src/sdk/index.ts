@@ -19,3 +19,12 @@ export {
 } from './governance.js';
 export type { ProposalStatusFilter } from './governance.js';
 export { trustAtHeight } from './validators.js';
+export {
+  searchCatalog, sharingRequests, receipts, usage, evidenceBundle, verifyEvidenceBundle,
+  deriveSubjectId, normalizePersonalId, evidenceFormat,
+} from './data.js';
+export type {
+  Page, CatalogEntryView, SharingRequestView, AccessReceiptView, UsageItem, UsagePage,
+  PageOptions, CatalogSearchOptions, RequestSearchOptions, ReceiptSearchOptions, EvidenceBundle,
+  VerifiedEvidence,
+} from './data.js';

@@ -8,7 +8,7 @@ import {
   ErrorCode, ZwError, asAddress, compareBytes, decode, fromHex, utf8,
 } from '../core/index.js';
 import type { CborValue, PublicKey, Validator } from '../core/index.js';
-import type { ZhengwuClient } from './client.js';
+import type { StateView, ZhengwuClient } from './client.js';
 import { verifyStateView } from './verify.js';
 import type { TrustedChain } from './verify.js';
 
@@ -37,6 +37,22 @@ function entryValidators(value: CborValue): { effectiveHeight: number; validator
 }
 
 /**
+ * Verifies schedule entry `index`, read with a proof, under the `current` trust and returns
+ * trust in the set it names with its effective height. Shared by `trustAtHeight` and offline
+ * verifiers that carry the proven entries with them (evidence bundles).
+ */
+export function trustAfterScheduleEntry(current: TrustedChain, index: number, view: StateView):
+  { trust: TrustedChain; effectiveHeight: number } {
+  const proven = verifyStateView(current, view, scheduleContract, entryKey(index));
+  if (proven.value === undefined) {
+    throw new ZwError(ErrorCode.INVALID_PROOF, `schedule entry ${index} is not proven`);
+  }
+  const entry = entryValidators(decode(proven.value));
+  return { trust: { ...current, validatorSet: { validators: entry.validators } },
+    effectiveHeight: entry.effectiveHeight };
+}
+
+/**
  * Returns trust in the validator set that signs `height`, walking the proven schedule from the
  * given trust (usually the genesis set). Throws INVALID_PROOF or INVALID_COMMIT when the node
  * cannot prove a change.
@@ -52,15 +68,11 @@ export async function trustAtHeight(
     if (effectiveHeight > height) return current;
     const view = await client.state(scheduleContract, entryKey(index),
       { proof: true, height: effectiveHeight - 2 });
-    const proven = verifyStateView(current, view, scheduleContract, entryKey(index));
-    if (proven.value === undefined) {
-      throw new ZwError(ErrorCode.INVALID_PROOF, `schedule entry ${index} is not proven`);
-    }
-    const entry = entryValidators(decode(proven.value));
-    if (entry.effectiveHeight !== effectiveHeight) {
+    const next = trustAfterScheduleEntry(current, index, view);
+    if (next.effectiveHeight !== effectiveHeight) {
       throw new ZwError(ErrorCode.INVALID_PROOF, 'schedule entry changed between reads');
     }
-    current = { ...current, validatorSet: { validators: entry.validators } };
+    current = next.trust;
   }
   throw new ZwError(ErrorCode.INVALID_PROOF, 'validator schedule is too long');
 }

@@ -6,6 +6,8 @@
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { assert } from '../core/index.js';
+import { DataIndex } from './data-index.js';
+import type { DataIndexRow } from './data-index.js';
 
 export interface StoredBlock {
   readonly height: number;
@@ -38,6 +40,11 @@ export interface BlockBatch {
   readonly evidence: readonly StoredEvidence[];
   /** Metadata written in the same transaction, e.g. the next height's proposer priorities. */
   readonly meta: readonly (readonly [string, Uint8Array])[];
+  /**
+   * The data index's rows for this block. Absent when the caller does not index (tools,
+   * simulations): the index then stays behind and is caught up from the receipts later.
+   */
+  readonly dataIndex?: readonly DataIndexRow[];
 }
 
 export interface StoredEvidence {
@@ -94,6 +101,8 @@ export class ChainStore {
   private readonly db: Database.Database;
   private readonly statements: Statements;
   private readonly commitTransaction: (batch: BlockBatch) => void;
+  /** Catalog, request, receipt and citizen-usage tables, written with each block. */
+  readonly data: DataIndex;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -103,6 +112,7 @@ export class ChainStore {
     this.db.pragma('synchronous = FULL');
     this.db.exec(schema);
     this.statements = this.prepare();
+    this.data = new DataIndex(this.db);
     this.commitTransaction = this.db.transaction((batch: BlockBatch) => this.writeBatch(batch));
   }
 
@@ -151,6 +161,17 @@ export class ChainStore {
       if (value === null) s.deleteLatest.run(key);
       else s.putLatest.run(key, value);
     }
+    // Rows join the index only when it is caught up to the previous block; otherwise the
+    // start-up catch-up replays this block's receipts, so nothing is indexed twice or skipped.
+    if (batch.dataIndex !== undefined && this.data.height() === batch.block.height - 1) {
+      this.data.write(batch.dataIndex, batch.block.height);
+    }
+  }
+
+  /** Writes index rows of stored blocks up to `height` in one transaction (rebuild, catch-up). */
+  indexData(rows: readonly DataIndexRow[], height: number): void {
+    assert(height <= this.latestHeight(), 'only stored blocks are indexed');
+    this.db.transaction(() => this.data.write(rows, height))();
   }
 
   /** Writes a block with all its results atomically and durably. MUST return before any client

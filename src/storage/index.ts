@@ -5,3 +5,8 @@ export type {
 } from './chain-store.js';
 export { SignerStateFile, compareSteps } from './signer-state.js';
 export type { SignedStep } from './signer-state.js';
+export { DataIndex, dataIndexSchemaVersion } from './data-index.js';
+export type {
+  AccessReceiptRow, CatalogEntryRow, CatalogSearch, DataIndexRow, Page, ReceiptSearch,
+  RequestSearch, SharingRequestRow,
+} from './data-index.js';
