@@ -56,5 +56,11 @@ export {
 export type { Sm2Signature, Sm2Ciphertext } from './sm2-format.js';
 export { sm3, hmacSm3, sm2UserHash, sm4Ctr } from './portable-gm.js';
 export { symmetricCipherName, symmetricKeyBytes } from './formats.js';
+export {
+  readCertificate, certificateOids, keyUsageBits, certificateBytesMax,
+} from './certificate.js';
+export type {
+  ParsedCertificate, CertificatePublicKey, CertificateKeyAlgorithm,
+} from './certificate.js';
 export type { ScryptParameters } from './backend.js';
 export { deriveSubjectId, normalizePersonalId } from './subject.js';

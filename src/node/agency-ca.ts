@@ -1,50 +1,171 @@
-// Checks an agency's CA certificate where the node meets one: when an add-agency proposal is
-// admitted, and when building the TLS trust list from on-chain agencies. The certificate must
-// parse as X.509, be a self-signed CA whose signature verifies, be valid now, and name the agency
-// it is for. The contracts check only the PEM form, because X.509 parsing belongs to the node's
-// OpenSSL, not to deterministic execution.
-import { X509Certificate } from 'node:crypto';
-import { ErrorCode, ZwError } from '../core/index.js';
+// Checks an agency's CA certificates where the node meets them: when an add-agency or
+// rotate-agency-key proposal is admitted, and when building the TLS trust list from on-chain
+// agencies. The contracts check only the PEM form, because X.509 parsing and the wall clock
+// belong to the node, not to deterministic execution.
+//
+// An agency has an identity root, `caCert`: a self-signed CA certificate, either made by `zw init`
+// (P-256) or brought from an existing government PKI (SM2 with SM3 and the default user id,
+// Ed25519, or ECDSA P-256 with SHA-256). It is bound to the agency by the proposal that names
+// both, which the agencies vote on; a root that names an agency itself (a subjectAltName URI
+// `urn:zhengwu:agency:<id>`) must name the same one. Node TLS 1.3 in Node's OpenSSL signs and
+// verifies handshakes with P-256 here and never SM2, and the transport finds a peer's agency in
+// its CA's URI, so the CA that anchors node TLS is either the root itself, when it is a P-256 CA
+// naming the agency, or `tlsCaCert`: a P-256 CA naming the agency that the root issued (ADR 0009).
+import { X509Certificate, createPublicKey, verify } from 'node:crypto';
+import { ErrorCode, ZwError, bytesEqual } from '../core/index.js';
 import type { CborValue } from '../core/index.js';
-import { certificateAgency } from '../network/index.js';
+import { certificateOids, getSuite, keyUsageBits, readCertificate } from '../crypto/index.js';
+import type { CertificatePublicKey, ParsedCertificate } from '../crypto/index.js';
 
-export function checkAgencyCa(pem: string, agencyId: string, nowMs: number): void {
-  const bad = (reason: string): never => {
-    throw new ZwError(ErrorCode.BAD_ARGUMENTS, `caCert of ${agencyId}: ${reason}`);
-  };
-  let certificate: X509Certificate;
-  try {
-    certificate = new X509Certificate(pem);
-  } catch {
-    return bad('not an X.509 certificate');
-  }
-  if (!certificate.ca) bad('not a CA certificate');
-  if (!certificate.checkIssued(certificate) || !certificate.verify(certificate.publicKey)) {
-    bad('not self-signed by its own key');
-  }
-  if (Date.parse(certificate.validFrom) > nowMs || Date.parse(certificate.validTo) < nowMs) {
-    bad('not valid now');
-  }
-  let named: string;
-  try {
-    named = certificateAgency(certificate);
-  } catch {
-    return bad('names no agency');
-  }
-  if (named !== agencyId) bad(`names agency ${named}`);
+/** The certificates an agency record or proposal carries. */
+export interface AgencyCertificates {
+  readonly id: string;
+  readonly caCert: string;
+  readonly tlsCaCert?: string | undefined;
 }
 
-/** The add-agency payload of a governance propose call, if that is what `args` is. */
-export function addAgencyPayload(
-  contract: string, method: string, args: CborValue,
-): { id: string; caCert: string } | undefined {
-  if (contract !== 'governance' || method !== 'propose') return undefined;
-  const record = args as Record<string, CborValue> | null;
-  if (record === null || typeof record !== 'object' || record.kind !== 'add-agency') {
-    return undefined;
+const agencyUriPrefix = 'urn:zhengwu:agency:';
+
+/** Extensions whose meaning these checks take into account; any other critical one is refused. */
+const processedExtensions: readonly string[] = [certificateOids.basicConstraints,
+  certificateOids.keyUsage, certificateOids.subjectAltName, certificateOids.subjectKeyIdentifier,
+  certificateOids.authorityKeyIdentifier];
+
+type Refuse = (reason: string) => never;
+
+/**
+ * Checks an agency's root CA (and TLS CA, when given) at `nowMs`; returns the PEM that node TLS
+ * trusts for the agency. Throws BAD_ARGUMENTS with the reason when a check fails.
+ */
+export function checkAgencyCertificates(agency: AgencyCertificates, nowMs: number): string {
+  const refuse: Refuse = (reason) => {
+    throw new ZwError(ErrorCode.BAD_ARGUMENTS, `CA of ${agency.id}: ${reason}`);
+  };
+  const root = parse(agency.caCert, 'caCert', refuse);
+  checkCa(root, 'caCert', nowMs, refuse);
+  if (!bytesEqual(root.issuer, root.subject) || !signedBy(root, root.publicKey)) {
+    refuse('caCert is not self-signed by its own key');
   }
-  const payload = record.payload as Record<string, CborValue> | null;
-  if (payload === null || typeof payload !== 'object' || typeof payload.id !== 'string' ||
-      typeof payload.caCert !== 'string') return undefined;
-  return { id: payload.id, caCert: payload.caCert };
+  const named = namedAgencies(root);
+  if (named.length > 0 && (named.length !== 1 || named[0] !== agency.id)) {
+    refuse(`caCert names agency ${named.join(', ')}`);
+  }
+  if (agency.tlsCaCert === undefined) {
+    if (!anchorsTls(root, agency.id)) {
+      refuse('caCert cannot anchor node TLS (a P-256 CA naming the agency can); add ' +
+        'tlsCaCert, a P-256 CA issued by caCert with URI urn:zhengwu:agency:<id>');
+    }
+    return agency.caCert;
+  }
+  const tls = parse(agency.tlsCaCert, 'tlsCaCert', refuse);
+  checkCa(tls, 'tlsCaCert', nowMs, refuse);
+  if (root.basicConstraints?.pathLength === 0) {
+    refuse('caCert may not issue CA certificates (pathLenConstraint 0)');
+  }
+  if (!bytesEqual(tls.issuer, root.subject) || !signedBy(tls, root.publicKey)) {
+    refuse('tlsCaCert is not issued by caCert');
+  }
+  if (!anchorsTls(tls, agency.id)) refuse('tlsCaCert must be a P-256 CA naming the agency');
+  return agency.tlsCaCert;
+}
+
+function parse(pem: string, what: string, refuse: Refuse): ParsedCertificate {
+  let der: Uint8Array;
+  try {
+    der = new Uint8Array(new X509Certificate(pem).raw);
+  } catch {
+    return refuse(`${what} is not an X.509 certificate`);
+  }
+  try {
+    return readCertificate(der);
+  } catch (error) {
+    return refuse(`${what}: ${(error as Error).message}`);
+  }
+}
+
+function checkCa(certificate: ParsedCertificate, what: string, nowMs: number,
+  refuse: Refuse): void {
+  if (certificate.basicConstraints?.ca !== true) refuse(`${what} is not a CA certificate`);
+  if (!(certificate.keyUsage ?? []).includes(keyUsageBits.keyCertSign)) {
+    refuse(`${what} may not sign certificates (keyUsage lacks keyCertSign)`);
+  }
+  if (certificate.notBeforeMs > nowMs || certificate.notAfterMs < nowMs) {
+    refuse(`${what} is not valid now (valid ${new Date(certificate.notBeforeMs).toISOString()}` +
+      ` to ${new Date(certificate.notAfterMs).toISOString()})`);
+  }
+  const unknown = certificate.criticalExtensions.filter((id) => !processedExtensions.includes(id));
+  if (unknown.length > 0) refuse(`${what} has critical extensions ${unknown.join(', ')}`);
+}
+
+/** Whether `issuerKey` signed `certificate`, for the three accepted signature algorithms. */
+function signedBy(certificate: ParsedCertificate, issuerKey: CertificatePublicKey): boolean {
+  const { tbs, signature } = certificate;
+  switch (certificate.signatureAlgorithm) {
+    case certificateOids.sm2WithSm3:
+      // The gm suite's verify is SM2 with the default user id over SM3(Z_A || tbs).
+      return issuerKey.algorithm === 'sm2' && getSuite('gm').verify(issuerKey.key, tbs, signature);
+    case certificateOids.ecdsaWithSha256:
+      return issuerKey.algorithm === 'p256' && nodeVerify('sha256', certificate, issuerKey);
+    case certificateOids.ed25519:
+      return issuerKey.algorithm === 'ed25519' && nodeVerify(null, certificate, issuerKey);
+    default:
+      return false;
+  }
+}
+
+function nodeVerify(hash: 'sha256' | null, certificate: ParsedCertificate,
+  issuerKey: CertificatePublicKey): boolean {
+  try {
+    const key = createPublicKey({ key: Buffer.from(issuerKey.spki), format: 'der',
+      type: 'spki' });
+    return verify(hash, certificate.tbs, key, certificate.signature);
+  } catch {
+    // A key or signature OpenSSL cannot even parse does not verify.
+    return false;
+  }
+}
+
+/** Agencies a certificate names in `urn:zhengwu:agency:` URIs (percent-encoded ids). */
+function namedAgencies(certificate: ParsedCertificate): string[] {
+  return certificate.subjectAltNameUris.filter((uri) => uri.startsWith(agencyUriPrefix))
+    .map((uri) => {
+      try {
+        return decodeURIComponent(uri.slice(agencyUriPrefix.length));
+      } catch {
+        return uri;
+      }
+    });
+}
+
+/**
+ * A CA the transport can trust for the agency: a P-256 key, naming exactly it. Its own signature
+ * does not matter to TLS, which trusts it as an anchor without checking who issued it.
+ */
+function anchorsTls(certificate: ParsedCertificate, agencyId: string): boolean {
+  const named = namedAgencies(certificate);
+  return certificate.publicKey.algorithm === 'p256' && named.length === 1 &&
+    named[0] === agencyId;
+}
+
+/**
+ * The certificates a governance proposal brings, if `args` is one that does: an add-agency
+ * payload, or a rotate-agency-key payload that replaces the agency's CA.
+ */
+export function proposedAgencyCertificates(
+  contract: string, method: string, args: CborValue,
+): AgencyCertificates | undefined {
+  if (contract !== 'governance' || method !== 'propose') return undefined;
+  const record = asMap(args);
+  const payload = asMap(record?.payload);
+  if (payload === undefined || typeof payload.caCert !== 'string') return undefined;
+  const id = record?.kind === 'add-agency' ? payload.id
+    : record?.kind === 'rotate-agency-key' ? payload.agency : undefined;
+  if (typeof id !== 'string') return undefined;
+  const tlsCaCert = typeof payload.tlsCaCert === 'string' ? payload.tlsCaCert : undefined;
+  return { id, caCert: payload.caCert, tlsCaCert };
+}
+
+function asMap(value: CborValue | undefined): Record<string, CborValue> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) &&
+    !(value instanceof Uint8Array) ? value as Record<string, CborValue> : undefined;
 }

@@ -29,7 +29,7 @@ import type {
 } from '../api/index.js';
 import { createNetwork } from '../network/index.js';
 import type { Network, PeerCandidate, PeerMessage } from '../network/index.js';
-import { addAgencyPayload, checkAgencyCa } from './agency-ca.js';
+import { checkAgencyCertificates, proposedAgencyCertificates } from './agency-ca.js';
 import { Chain } from './chain.js';
 import type { AppliedBlock } from './chain.js';
 import { loadConfig } from './config.js';
@@ -218,15 +218,14 @@ export class ZhengwuNode implements ApiBackend {
     if (agencies.length === 0) return;
     // A certificate that does not check out (a byzantine proposer could have let one in) is
     // left out of the trust list rather than breaking TLS for everyone.
-    const pems = agencies.filter((agency) => {
+    const pems = agencies.flatMap((agency) => {
       try {
-        checkAgencyCa(agency.caCert, agency.id, Date.now());
-        return true;
+        return [checkAgencyCertificates(agency, Date.now())];
       } catch (error) {
         this.log.warn({ agency: agency.id, err: (error as Error).message }, 'untrusted agency CA');
-        return false;
+        return [];
       }
-    }).map((agency) => agency.caCert).sort();
+    }).sort();
     if (pems.length === 0) return;
     const key = pems.join('\n');
     if (key === this.trustedKey) return;
@@ -272,11 +271,9 @@ export class ZhengwuNode implements ApiBackend {
       const who = this.identify(this.chain.latestState, suite.address(envelope.tx.sender),
         envelope.tx.contract, this.chain.height + 1);
       if (who instanceof ZwError) throw who;
-      const application = addAgencyPayload(envelope.tx.contract, envelope.tx.method,
+      const certificates = proposedAgencyCertificates(envelope.tx.contract, envelope.tx.method,
         envelope.tx.args);
-      if (application !== undefined) {
-        checkAgencyCa(application.caCert, application.id, Date.now());
-      }
+      if (certificates !== undefined) checkAgencyCertificates(certificates, Date.now());
       if (this.mempool.has(toHex(hash))) {
         throw new ZwError(ErrorCode.DUPLICATE, 'transaction is already in the mempool');
       }

@@ -6,10 +6,12 @@ import { ErrorCode, ZwError, compareBytes, encode } from '../core/index.js';
 import type { CborValue } from '../core/index.js';
 import type { CryptoSuite } from '../crypto/index.js';
 import { badArguments, readBytes, readInteger, readRecord, readText } from './args.js';
+import type { ArgRecord } from './args.js';
 import type { AgencyNode, AgencyRecord, RootAdminRecord } from './identity.js';
 import { recordValue } from './identity.js';
 import {
-  agencyKey, agencyListKey, governanceContractName, rootAdminKey, validatorScheduleEntryKey,
+  agencyKey, agencyListKey, governanceContractName, nodeAddressKey, rootAdminKey,
+  validatorScheduleEntryKey,
   validatorScheduleKey,
 } from './keys.js';
 import { governanceLimits } from './limits.js';
@@ -22,6 +24,8 @@ export interface AgencyInput {
   readonly id: string;
   readonly name: string;
   readonly caCert: string;
+  /** The P-256 CA that anchors node TLS when caCert cannot (see identity.ts). */
+  readonly tlsCaCert?: string;
   readonly adminKey: Uint8Array;
   readonly nodes: readonly AgencyNode[];
   readonly weight: number;
@@ -36,23 +40,37 @@ export function readAgencyId(value: CborValue | undefined, what = 'agency id'): 
 
 /** Checks an untrusted agency description (the add-agency payload). */
 export function readAgencyInput(suite: CryptoSuite, value: CborValue | undefined): AgencyInput {
-  const record = readRecord(value, 'agency', ['id', 'name', 'caCert', 'adminKey', 'nodes',
-    'weight']);
-  const caCert = readText(record.caCert, 'caCert', governanceLimits.caCertBytesMax);
-  // A PEM check only: the node verifies the certificate chain when it builds its TLS trust.
-  if (!/^-----BEGIN CERTIFICATE-----\r?\n[\s\S]+-----END CERTIFICATE-----\s*$/.test(caCert)) {
-    throw badArguments('caCert must be one PEM certificate');
-  }
+  const record = readRecord(value, 'agency', ['id', 'name', 'caCert', 'tlsCaCert', 'adminKey',
+    'nodes', 'weight']);
   const nodes = record.nodes === undefined ? [] : readNodes(suite, record.nodes);
   return {
     id: readAgencyId(record.id),
     name: readText(record.name, 'name', governanceLimits.agencyNameBytesMax),
-    caCert,
+    ...readCaCerts(record),
     adminKey: readBytes(record.adminKey, 'adminKey', suite.publicKeyBytes),
     nodes,
     weight: record.weight === undefined ? 1
       : readInteger(record.weight, 'weight', 1, governanceLimits.agencyWeightMax),
   };
+}
+
+/**
+ * An agency's root CA certificate and, optionally, the TLS CA it issued, each one PEM
+ * certificate. A form check only: X.509 is checked by the node (src/node/agency-ca.ts) when it
+ * admits the proposal and when it builds its TLS trust, because it needs the wall clock.
+ */
+export function readCaCerts(record: ArgRecord): { caCert: string; tlsCaCert?: string } {
+  const caCert = readPem(record.caCert, 'caCert');
+  return record.tlsCaCert === undefined ? { caCert }
+    : { caCert, tlsCaCert: readPem(record.tlsCaCert, 'tlsCaCert') };
+}
+
+function readPem(value: CborValue | undefined, what: string): string {
+  const pem = readText(value, what, governanceLimits.caCertBytesMax);
+  if (!/^-----BEGIN CERTIFICATE-----\r?\n[\s\S]+-----END CERTIFICATE-----\s*$/.test(pem)) {
+    throw badArguments(`${what} must be one PEM certificate`);
+  }
+  return pem;
 }
 
 function readNodes(suite: CryptoSuite, value: CborValue): AgencyNode[] {
@@ -70,8 +88,8 @@ function readNodes(suite: CryptoSuite, value: CborValue): AgencyNode[] {
 
 export function agencyRecord(input: AgencyInput, height: number): AgencyRecord {
   return { id: input.id, name: input.name, status: 'active', adminKey: input.adminKey,
-    caCert: input.caCert, nodes: input.nodes, weight: input.weight, addedHeight: height,
-    updatedHeight: height };
+    caCert: input.caCert, ...(input.tlsCaCert === undefined ? {} : { tlsCaCert: input.tlsCaCert }),
+    nodes: input.nodes, weight: input.weight, addedHeight: height, updatedHeight: height };
 }
 
 /** The genesis document's part that this module reads; the lead adds `adminKey` to agencies. */
@@ -123,6 +141,9 @@ export function genesisIdentityUpdates(
       throw invalid(`agency ${checked.id} shares its admin key with another agency`);
     }
     put(rootKey, recordValue(root));
+    for (const node of checked.nodes) {
+      put(nodeAddressKey(suite.address(node.publicKey)), recordValue({ agency: checked.id }));
+    }
   }
   put(agencyListKey, encode([...ids].sort()));
   if (input.validators !== undefined) {

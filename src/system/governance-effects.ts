@@ -8,13 +8,13 @@ import type { CborValue } from '../core/index.js';
 import type { CryptoSuite } from '../crypto/index.js';
 import type { CallContext, ChainParams } from '../ledger/index.js';
 import { badArguments, readBytes, readInteger, readRecord } from './args.js';
-import { agencyRecord, readAgencyId, readAgencyInput } from './bootstrap.js';
+import { agencyRecord, readAgencyId, readAgencyInput, readCaCerts } from './bootstrap.js';
 import type { AgencyInput } from './bootstrap.js';
 import { decodeAgency, decodeRootAdmin, recordValue } from './identity.js';
 import type { AgencyRecord, AgencyStatus } from './identity.js';
 import {
   agencyKey, agencyListKey, contractStatusKey, deploymentKey, governanceContractName,
-  identityContractName, memberKey, paramOverridesKey, policyKey, rootAdminKey,
+  identityContractName, memberKey, nodeAddressKey, paramOverridesKey, policyKey, rootAdminKey,
 } from './keys.js';
 import type { SystemStateRead } from './keys.js';
 import { governanceLimits } from './limits.js';
@@ -41,11 +41,7 @@ export function readPayload(suite: CryptoSuite, kind: ProposalKind, payload: Cbo
     case 'add-agency': return agencyInputValue(readAgencyInput(suite, payload));
     case 'suspend-agency': case 'reinstate-agency': case 'remove-agency':
       return { id: readAgencyId(readRecord(payload, kind, ['id']).id) };
-    case 'rotate-agency-key': {
-      const record = readRecord(payload, kind, ['agency', 'newAdminKey']);
-      return { agency: readAgencyId(record.agency),
-        newAdminKey: readBytes(record.newAdminKey, 'newAdminKey', suite.publicKeyBytes) };
-    }
+    case 'rotate-agency-key': return readRotation(suite, payload);
     case 'add-validator': {
       const record = readRecord(payload, kind, ['publicKey', 'power', 'agency']);
       return { publicKey: readBytes(record.publicKey, 'publicKey', suite.publicKeyBytes),
@@ -62,6 +58,27 @@ export function readPayload(suite: CryptoSuite, kind: ProposalKind, payload: Cbo
     case 'freeze-contract': case 'unfreeze-contract': return readDeployment(payload, false);
     case 'set-policy': return readSetPolicy(payload);
   }
+}
+
+/**
+ * rotate-agency-key: {agency, newAdminKey?, caCert?, tlsCaCert?} replaces the root admin key,
+ * the agency's CA certificates, or both; a tlsCaCert comes only with the caCert that issued it.
+ */
+function readRotation(suite: CryptoSuite, payload: CborValue): CborValue {
+  const record = readRecord(payload, 'rotate-agency-key',
+    ['agency', 'newAdminKey', 'caCert', 'tlsCaCert']);
+  if (record.caCert === undefined && record.tlsCaCert !== undefined) {
+    throw badArguments('tlsCaCert comes only with the caCert that issued it');
+  }
+  if (record.newAdminKey === undefined && record.caCert === undefined) {
+    throw badArguments('rotate-agency-key needs newAdminKey, caCert or both');
+  }
+  return {
+    agency: readAgencyId(record.agency),
+    ...(record.newAdminKey === undefined ? {}
+      : { newAdminKey: readBytes(record.newAdminKey, 'newAdminKey', suite.publicKeyBytes) }),
+    ...(record.caCert === undefined ? {} : readCaCerts(record)),
+  };
 }
 
 function agencyInputValue(input: AgencyInput): CborValue {
@@ -172,11 +189,10 @@ export function planEffect(e: EffectContext, kind: ProposalKind, payload: CborVa
   const record = payload as Readonly<Record<string, CborValue>>;
   switch (kind) {
     case 'add-agency': return planAddAgency(e, record as unknown as AgencyInput);
-    case 'suspend-agency': return planStatus(e, record.id as string, ['active'], 'suspended');
-    case 'reinstate-agency': return planStatus(e, record.id as string, ['suspended'], 'active');
+    case 'suspend-agency': return planSuspend(e, record.id as string);
+    case 'reinstate-agency': return planReinstate(e, record.id as string);
     case 'remove-agency': return planRemoveAgency(e, record.id as string);
-    case 'rotate-agency-key': return planRotateKey(e, record.agency as string,
-      record.newAdminKey as Uint8Array);
+    case 'rotate-agency-key': return planRotation(e, record);
     case 'add-validator': case 'remove-validator': case 'set-validator-power':
       return planValidators(e, kind, record);
     case 'set-params': return planParams(e, record);
@@ -202,51 +218,121 @@ function planAddAgency(e: EffectContext, input: AgencyInput): Apply {
   return () => {
     saveAgency(e, agencyRecord(input, e.ctx.height));
     e.ctx.state.set(rootAdminKey(address), recordValue({ agency: input.id, status: 'active' }));
+    for (const node of input.nodes) {
+      e.ctx.state.set(nodeAddressKey(e.suite.address(node.publicKey)),
+        recordValue({ agency: input.id }));
+    }
     e.ctx.state.set(agencyListKey, encode([...ids, input.id].sort()));
     e.ctx.emit('AgencyAdded', { id: input.id, name: input.name, adminAddress: address,
       proposal: e.proposalId });
   };
 }
 
-const statusEvents: Readonly<Record<AgencyStatus, string>> = {
-  active: 'AgencyReinstated', suspended: 'AgencySuspended', removed: 'AgencyRemoved',
-};
-
-function planStatus(e: EffectContext, id: string, from: readonly AgencyStatus[],
-  to: AgencyStatus): Apply {
-  const agency = loadAgency(e, id);
-  if (!from.includes(agency.status)) throw failed(`agency ${id} is ${agency.status}`);
-  return () => {
-    saveAgency(e, { ...agency, status: to, updatedHeight: e.ctx.height });
-    e.ctx.emit(statusEvents[to], { id, proposal: e.proposalId });
-  };
+function requireStatus(agency: AgencyRecord, from: readonly AgencyStatus[]): void {
+  if (!from.includes(agency.status)) throw failed(`agency ${agency.id} is ${agency.status}`);
 }
 
-/** Removal is final; the agency's validators leave the set with it. */
-function planRemoveAgency(e: EffectContext, id: string): Apply {
-  const setStatus = planStatus(e, id, ['active', 'suspended'], 'removed');
-  const current = latestValidators(e);
-  const remaining = current.filter((validator) => validator.agency !== id);
-  const schedule = remaining.length === current.length ? undefined : planSchedule(e, remaining);
+/** The agency record without the validators parked by its suspension. */
+function unparked(agency: AgencyRecord): AgencyRecord {
+  const { suspendedValidators, ...rest } = agency;
+  return suspendedValidators === undefined ? agency : rest;
+}
+
+/**
+ * Suspension parks the agency's validators: they leave the newest scheduled set, so the set
+ * without them signs from height + 2, and the agency record keeps them (with their power) for
+ * reinstatement. Refused if the set would be left empty.
+ */
+function planSuspend(e: EffectContext, id: string): Apply {
+  const agency = loadAgency(e, id);
+  requireStatus(agency, ['active']);
+  const current = scheduledValidators(e);
+  const parked = current.filter((validator) => validator.agency === id);
+  const schedule = parked.length === 0 ? undefined
+    : planSchedule(e, current.filter((validator) => validator.agency !== id));
   return () => {
-    setStatus();
+    saveAgency(e, { ...agency, status: 'suspended', updatedHeight: e.ctx.height,
+      ...(parked.length === 0 ? {} : { suspendedValidators: parked }) });
+    e.ctx.emit('AgencySuspended', { id, validatorsParked: parked.length,
+      proposal: e.proposalId });
     schedule?.();
   };
 }
 
-function planRotateKey(e: EffectContext, id: string, newKey: Uint8Array): Apply {
+/**
+ * Reinstatement brings the parked validators back with the power they had, from height + 2;
+ * one whose key has meanwhile joined the set otherwise stays out.
+ */
+function planReinstate(e: EffectContext, id: string): Apply {
   const agency = loadAgency(e, id);
-  if (agency.status === 'removed') throw failed(`agency ${id} is removed`);
+  requireStatus(agency, ['suspended']);
+  const current = scheduledValidators(e);
+  const returning = (agency.suspendedValidators ?? []).filter((parked) =>
+    !current.some((validator) => bytesEqual(validator.address, parked.address)));
+  const schedule = returning.length === 0 ? undefined
+    : planSchedule(e, [...current, ...returning]);
+  return () => {
+    saveAgency(e, { ...unparked(agency), status: 'active', updatedHeight: e.ctx.height });
+    e.ctx.emit('AgencyReinstated', { id, validatorsReturned: returning.length,
+      proposal: e.proposalId });
+    schedule?.();
+  };
+}
+
+/** Removal is final; the agency's validators leave the set with it, and parked ones are gone. */
+function planRemoveAgency(e: EffectContext, id: string): Apply {
+  const agency = loadAgency(e, id);
+  requireStatus(agency, ['active', 'suspended']);
+  const current = scheduledValidators(e);
+  const remaining = current.filter((validator) => validator.agency !== id);
+  const schedule = remaining.length === current.length ? undefined : planSchedule(e, remaining);
+  return () => {
+    saveAgency(e, { ...unparked(agency), status: 'removed', updatedHeight: e.ctx.height });
+    e.ctx.emit('AgencyRemoved', { id, proposal: e.proposalId });
+    schedule?.();
+  };
+}
+
+/** Replaces the root admin key, the CA certificates, or both (see readRotation). */
+function planRotation(e: EffectContext, record: Readonly<Record<string, CborValue>>): Apply {
+  const id = record.agency as string;
+  const agency = loadAgency(e, id);
+  requireStatus(agency, ['active', 'suspended']);
+  const newKey = record.newAdminKey as Uint8Array | undefined;
+  const rekey = newKey === undefined ? undefined : planRekey(e, agency, newKey);
+  const caCert = record.caCert as string | undefined;
+  const tlsCaCert = record.tlsCaCert as string | undefined;
+  return () => {
+    const certified = caCert === undefined ? agency
+      : { ...withoutTlsCa(agency), caCert, ...(tlsCaCert === undefined ? {} : { tlsCaCert }) };
+    saveAgency(e, { ...certified, adminKey: newKey ?? agency.adminKey,
+      updatedHeight: e.ctx.height });
+    rekey?.();
+    if (caCert !== undefined) {
+      e.ctx.emit('AgencyCaRotated', { id, tlsCa: tlsCaCert !== undefined,
+        proposal: e.proposalId });
+    }
+  };
+}
+
+/** The agency record without a TLS CA, before a new root replaces the old one's. */
+function withoutTlsCa(agency: AgencyRecord): AgencyRecord {
+  const { tlsCaCert, ...rest } = agency;
+  return tlsCaCert === undefined ? agency : rest;
+}
+
+/** Moves the agency's root admin role to `newKey`; the old key is revoked. */
+function planRekey(e: EffectContext, agency: AgencyRecord, newKey: Uint8Array): Apply {
   const address = requireUnusedKey(e, newKey);
   const oldAddress = e.suite.address(agency.adminKey);
   return () => {
     const old = e.ctx.state.get(rootAdminKey(oldAddress));
-    if (old !== undefined && decodeRootAdmin(old).agency === id) {
-      e.ctx.state.set(rootAdminKey(oldAddress), recordValue({ agency: id, status: 'revoked' }));
+    if (old !== undefined && decodeRootAdmin(old).agency === agency.id) {
+      e.ctx.state.set(rootAdminKey(oldAddress),
+        recordValue({ agency: agency.id, status: 'revoked' }));
     }
-    e.ctx.state.set(rootAdminKey(address), recordValue({ agency: id, status: 'active' }));
-    saveAgency(e, { ...agency, adminKey: newKey, updatedHeight: e.ctx.height });
-    e.ctx.emit('AgencyKeyRotated', { id, oldAddress, newAddress: address,
+    e.ctx.state.set(rootAdminKey(address), recordValue({ agency: agency.id, status: 'active' }));
+    e.ctx.emit('AgencyKeyRotated', { id: agency.id, oldAddress, newAddress: address,
       proposal: e.proposalId });
   };
 }
@@ -256,6 +342,11 @@ function latestValidators(e: EffectContext): readonly ScheduledValidator[] {
   const latest = latestScheduleEntry(e.ctx.state);
   if (latest === undefined) throw failed('no validator schedule: genesis wrote none');
   return latest.entry.validators;
+}
+
+/** The newest scheduled set, or none on a chain whose genesis scheduled no validators. */
+function scheduledValidators(e: EffectContext): readonly ScheduledValidator[] {
+  return latestScheduleEntry(e.ctx.state)?.entry.validators ?? [];
 }
 
 function planValidators(e: EffectContext, kind: ProposalKind,

@@ -23,10 +23,11 @@ import {
 import type { ArgRecord } from './args.js';
 import {
   agencyKey, agencyListKey, agencyMembersKey, governanceContractName, identityContractName,
-  memberKey, rootAdminKey,
+  memberKey, nodeAddressKey, rootAdminKey,
 } from './keys.js';
 import type { SystemStateRead } from './keys.js';
 import { governanceLimits } from './limits.js';
+import type { ScheduledValidator } from './schedule.js';
 
 /** What the identity and governance contracts need from the chain they run on. */
 export interface SystemComponents {
@@ -72,8 +73,23 @@ export interface AgencyRecord {
   readonly status: AgencyStatus;
   /** The root admin's public key; its address acts as an admin member of the agency. */
   readonly adminKey: Uint8Array;
+  /**
+   * The agency's identity root: a self-signed CA certificate (PEM), made by `zw init` or brought
+   * from a government PKI (SM2, Ed25519 or P-256). The add-agency or rotate-agency-key proposal
+   * that carried it binds it to the agency.
+   */
   readonly caCert: string;
+  /**
+   * Present when caCert cannot anchor node TLS (not P-256, or not naming the agency): a P-256 CA
+   * certificate issued by caCert and naming the agency, which peers trust for its nodes.
+   */
+  readonly tlsCaCert?: string;
   readonly nodes: readonly AgencyNode[];
+  /**
+   * While the agency is suspended: its validators as they were in the set when it was suspended
+   * (they left the set then); reinstatement brings them back.
+   */
+  readonly suspendedValidators?: readonly ScheduledValidator[];
   /** Voting weight under weighted policies. */
   readonly weight: number;
   readonly addedHeight: number;
@@ -133,10 +149,18 @@ export function resolveSender(
     identity = { agency: member.agency, roles: member.roles };
   } else {
     const root = get(governanceContractName, rootAdminKey(address));
-    if (root === undefined) return null;
-    const record = decodeRootAdmin(root);
-    if (record.status !== 'active') return refused('root admin key was rotated out');
-    identity = { agency: record.agency, roles: ['admin'] };
+    const node = get(governanceContractName, nodeAddressKey(address));
+    if (root !== undefined) {
+      const record = decodeRootAdmin(root);
+      if (record.status !== 'active') return refused('root admin key was rotated out');
+      identity = { agency: record.agency, roles: ['admin'] };
+    } else if (node !== undefined) {
+      // A member agency's node acts for its agency in the data exchange, nothing more.
+      identity = { agency: (decode(node) as { agency: string }).agency,
+        roles: ['node', 'exchange'] };
+    } else {
+      return null;
+    }
   }
   const agency = get(governanceContractName, agencyKey(identity.agency));
   if (agency === undefined) return refused(`agency ${identity.agency} is unknown`);
