@@ -7,6 +7,16 @@ export const limits = {
   txBytesMax: 64 * 1024,
   /** Largest HTTP request body the API reads. */
   httpBodyBytesMax: 256 * 1024,
+  /**
+   * Data exchange: a signed fetch request; one encrypted response (records beyond it are paged,
+   * each page its own access receipt); a signed dataset upload (its own HTTP body limit); the
+   * records of one upload and of one fetch page.
+   */
+  exchangeRequestBytesMax: 32 * 1024,
+  exchangeResponseBytesMax: 4 * 1024 * 1024,
+  exchangeUploadBytesMax: 32 * 1024 * 1024,
+  exchangeUploadRecordsMax: 200_000,
+  exchangeFetchRecordsMax: 10_000,
   /** Largest encoded block a proposer may build. */
   blockBytesMax: 4 * 1024 * 1024,
   /**
@@ -74,8 +84,13 @@ export const limits = {
   contractLoadStepsMax: 1_000_000,
   /** Gas budget of one read-only contract query (queries are not charged, only bounded). */
   contractQueryGasMax: 10_000_000,
-  /** Keys per page of a contract's ordered key index. */
+  /** Keys per leaf page of a contract's ordered key index (a B+ tree; see src/vm/key-index.ts). */
   contractIndexPageKeysMax: 32,
+  /**
+   * Children per internal node of a contract's key index. With keys of at most 255 bytes a node
+   * stays under 17 KiB, well inside one state value; 500,000 keys need 4 levels.
+   */
+  contractIndexChildrenMax: 64,
 } as const;
 
 export type Limits = typeof limits;
