@@ -1,5 +1,6 @@
 // Entry point of the `zw` command. Each command group registers itself on the program.
 import { Command } from 'commander';
+import { auditCommand, usageCommand } from './audit-command.js';
 import { chainCommands, keysCommand, notaryCommand } from './client-commands.js';
 import { contractCommand } from './contract-command.js';
 import { cryptoCommand } from './crypto-command.js';
@@ -17,5 +18,6 @@ for (const command of [initCommand(), upCommand(), startCommand(), nodeCommand()
   memberCommand(), agencyCommand()]) {
   program.addCommand(command);
 }
+program.addCommand(usageCommand()).addCommand(auditCommand());
 
 await program.parseAsync(process.argv);
