@@ -4,6 +4,7 @@
 import type { CborValue, Commit, Hash, ValidatorSet } from '../core/index.js';
 import type { Block, BlockHeader, Receipt } from '../ledger/index.js';
 import type { DataQueries } from './data-routes.js';
+import type { ExchangeBackend } from './exchange-routes.js';
 import type { ProofMaterial } from './views.js';
 
 export interface NodeStatus {
@@ -89,4 +90,6 @@ export interface ApiBackend {
   subscribe(listener: (event: ChainEvent) => void): () => void;
   /** The node-side data index: catalog, requests, receipts and the citizen's usage log. */
   dataQueries(): DataQueries;
+  /** The node's data exchange (uploads, fetches). */
+  exchangeBackend(): ExchangeBackend;
 }

@@ -9,3 +9,4 @@ export { contractValueKey, evidenceFormat, sharingContractName } from './data-ro
 export type {
   AccessReceiptRecord, CatalogEntryRecord, DataPage, DataQueries, SharingRequestRecord,
 } from './data-routes.js';
+export type { ExchangeBackend } from './exchange-routes.js';

@@ -16,6 +16,7 @@ import {
 import type { ErrorCode as ErrorCodeType } from '../core/index.js';
 import type { ApiBackend, ChainEvent } from './backend.js';
 import { registerDataRoutes } from './data-routes.js';
+import { registerExchangeRoutes } from './exchange-routes.js';
 import { registerRoutes } from './routes.js';
 
 export interface ApiInit {
@@ -34,15 +35,19 @@ const statusOfCode: Partial<Record<ErrorCodeType, number>> = {
   UNAVAILABLE: 503,
   HEIGHT_UNAVAILABLE: 404,
   UNAUTHORIZED: 403,
+  ACCESS_REFUSED: 403,
+  HASH_MISMATCH: 502,
   INTERNAL: 500,
 };
 
-function sendError(reply: FastifyReply, code: ErrorCodeType, message: string): FastifyReply {
-  return reply.status(statusOfCode[code] ?? 400).send({ code, message });
+function sendError(reply: FastifyReply, code: ErrorCodeType, message: string,
+  details?: Readonly<Record<string, unknown>>): FastifyReply {
+  return reply.status(statusOfCode[code] ?? 400)
+    .send(details === undefined ? { code, message } : { code, message, details });
 }
 
 function handleError(error: FastifyError | Error, reply: FastifyReply): FastifyReply {
-  if (isZwError(error)) return sendError(reply, error.code, error.message);
+  if (isZwError(error)) return sendError(reply, error.code, error.message, error.details);
   const fastifyError = error as FastifyError;
   if (fastifyError.validation !== undefined) {
     return sendError(reply, ErrorCode.INVALID_ARGUMENT, fastifyError.message);
@@ -73,6 +78,7 @@ export async function createApiServer(
     sendError(reply, ErrorCode.NOT_FOUND, `no route ${request.method} ${request.url}`));
   registerRoutes(app, backend);
   registerDataRoutes(app, backend);
+  registerExchangeRoutes(app, backend.exchangeBackend());
   if (init.portalRoot !== undefined && existsSync(join(init.portalRoot, 'index.html'))) {
     // The portal is static files; it talks to this node through the same public API as any
     // other client, so serving it adds no routes of its own.

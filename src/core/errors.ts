@@ -35,6 +35,11 @@ export const ErrorCode = {
   INVALID_COMMIT: 'INVALID_COMMIT',
   INVALID_BLOCK: 'INVALID_BLOCK',
   INVALID_EVIDENCE: 'INVALID_EVIDENCE',
+  // Data exchange.
+  /** The provider's node refused a fetch (no grant, expired, revoked); the refusal is on chain. */
+  ACCESS_REFUSED: 'ACCESS_REFUSED',
+  /** Data received does not hash to what the provider recorded on chain. */
+  HASH_MISMATCH: 'HASH_MISMATCH',
   // Keys and keystores.
   BAD_PASSPHRASE: 'BAD_PASSPHRASE',
   BAD_KEY: 'BAD_KEY',

@@ -27,3 +27,9 @@ export type {
 } from './consensus-wire.js';
 export { toJsonValue, fromJsonValue } from './json.js';
 export type { JsonValue } from './json.js';
+export {
+  exchangeRequestSignBytes, encodeExchangeRequest, decodeExchangeRequest, exchangeRequestShape,
+} from './exchange-wire.js';
+export type {
+  ExchangeAction, ExchangeRequest, SignedExchangeRequest,
+} from './exchange-wire.js';

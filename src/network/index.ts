@@ -19,7 +19,7 @@ export {
 export type {
   NetworkMessage, PeerMessage, MessageType, TxMessage, ProposalMessage, VoteMessage,
   StatusMessage, BlockRequestMessage, BlockResponseMessage, HelloMessage, ProposalPartsMessage,
-  BlockPartMessage,
+  BlockPartMessage, DataRequestMessage, DataResponseMessage,
 } from './messages.js';
 export { encodeFrame, frameHeaderBytes } from './frame.js';
 export { createAgencyCa, issueNodeCertificate, certificateAgency, pkiDefaults } from './pki.js';

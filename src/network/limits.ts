@@ -27,6 +27,10 @@ export interface NetworkLimits {
   readonly proposalPartsBytesMax: number;
   /** Largest `block-part` frame body: one part, its index and its Merkle proof. */
   readonly blockPartBytesMax: number;
+  /** Largest `data-request` frame body: a signed fetch request and an encryption key. */
+  readonly dataRequestBytesMax: number;
+  /** Largest `data-response` frame body: one encrypted page of records. */
+  readonly dataResponseBytesMax: number;
 
   /** Sustained messages a peer may send per second; excess messages are dropped. */
   readonly messagesPerSecondMax: number;
@@ -74,6 +78,8 @@ export const networkDefaults: NetworkLimits = {
   helloBytesMax: 1024,
   proposalPartsBytesMax: 1024,
   blockPartBytesMax: limits.blockPartBytes + 64 * 40 + envelopeBytes,
+  dataRequestBytesMax: limits.exchangeRequestBytesMax + envelopeBytes,
+  dataResponseBytesMax: limits.exchangeResponseBytesMax + envelopeBytes,
 
   messagesPerSecondMax: 2_000,
   messagesBurstMax: 4_000,

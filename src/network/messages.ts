@@ -58,6 +58,22 @@ export interface BlockPartMessage {
   readonly bytes: Uint8Array;
   readonly path: readonly Uint8Array[];
 }
+/**
+ * Data exchange: a member's signed fetch request (opaque here; the exchange module checks it)
+ * forwarded by the requester's node with a one-time encryption key for the answer, and the
+ * provider node's answer under the same correlation id.
+ */
+export interface DataRequestMessage {
+  readonly type: 'data-request';
+  readonly id: Uint8Array;
+  readonly request: Uint8Array;
+  readonly encryptionKey: Uint8Array;
+}
+export interface DataResponseMessage {
+  readonly type: 'data-response';
+  readonly id: Uint8Array;
+  readonly body: Uint8Array;
+}
 /** The handshake's first message; the transport consumes it and never delivers it. */
 export interface HelloMessage {
   readonly type: 'hello';
@@ -69,14 +85,15 @@ export interface HelloMessage {
 /** Messages the node sends and receives. */
 export type PeerMessage =
   | TxMessage | ProposalMessage | VoteMessage | StatusMessage | BlockRequestMessage
-  | BlockResponseMessage | ProposalPartsMessage | BlockPartMessage;
+  | BlockResponseMessage | ProposalPartsMessage | BlockPartMessage | DataRequestMessage
+  | DataResponseMessage;
 /** Everything that travels in a frame. */
 export type NetworkMessage = PeerMessage | HelloMessage;
 export type MessageType = NetworkMessage['type'];
 
 export const messageTypes: readonly MessageType[] = [
   'tx', 'proposal', 'vote', 'status', 'block-request', 'block-response', 'hello',
-  'proposal-parts', 'block-part',
+  'proposal-parts', 'block-part', 'data-request', 'data-response',
 ];
 
 /** The size limit that applies to a frame of the given type. */
@@ -91,6 +108,8 @@ export function frameBytesMaxOf(type: MessageType, bounds: NetworkLimits): numbe
     case 'hello': return bounds.helloBytesMax;
     case 'proposal-parts': return bounds.proposalPartsBytesMax;
     case 'block-part': return bounds.blockPartBytesMax;
+    case 'data-request': return bounds.dataRequestBytesMax;
+    case 'data-response': return bounds.dataResponseBytesMax;
   }
 }
 
@@ -129,6 +148,9 @@ function toWire(message: NetworkMessage): CborValue {
     case 'block-part':
       return ['block-part', message.height, message.round, message.root, message.index,
         message.total, message.bytes, [...message.path]];
+    case 'data-request':
+      return ['data-request', message.id, message.request, message.encryptionKey];
+    case 'data-response': return ['data-response', message.id, message.body];
   }
 }
 
@@ -201,6 +223,17 @@ export function decodeMessage(bytes: Uint8Array): NetworkMessage {
         total: partCountField(fields[2]), root: bytesField(fields[3], 'parts root', 32, 32) };
     }
     case 'block-part': return blockPartOf(fields);
+    case 'data-request': {
+      expectLength(fields, 4);
+      return { type: 'data-request', id: bytesField(fields[1], 'request id', 16, 16),
+        request: bytesField(fields[2], 'request', 1, limits.exchangeRequestBytesMax),
+        encryptionKey: bytesField(fields[3], 'encryption key', 1, messageShape.publicKeyBytesMax) };
+    }
+    case 'data-response': {
+      expectLength(fields, 3);
+      return { type: 'data-response', id: bytesField(fields[1], 'request id', 16, 16),
+        body: bytesField(fields[2], 'response', 1, limits.exchangeResponseBytesMax) };
+    }
     default: throw malformed('unknown message type');
   }
 }

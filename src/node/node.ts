@@ -25,7 +25,8 @@ import type { AgencyRecord } from '../system/index.js';
 import { ChainStore, SignerStateFile } from '../storage/index.js';
 import { createApiServer } from '../api/index.js';
 import type {
-  ApiBackend, BlockLookup, ChainEvent, DataQueries, NodeStatus, StateLookup, TxLookup,
+  ApiBackend, BlockLookup, ChainEvent, DataQueries, ExchangeBackend, NodeStatus, StateLookup,
+  TxLookup,
 } from '../api/index.js';
 import { createNetwork } from '../network/index.js';
 import type { Network, PeerCandidate, PeerMessage } from '../network/index.js';
@@ -36,6 +37,7 @@ import { loadConfig } from './config.js';
 import type { NodeConfig } from './config.js';
 import { ConsensusDriver, systemClock } from './consensus-driver.js';
 import { catchUpDataIndex, projectDataEvents } from './data-index.js';
+import { NodeExchange } from './exchange-host.js';
 import { loadGenesisFile } from './genesis.js';
 import { VerifyPool } from './verify-pool.js';
 import { loadVm } from './vm-loader.js';
@@ -69,6 +71,7 @@ export class ZhengwuNode implements ApiBackend {
   readonly chain: Chain;
   readonly driver: ConsensusDriver;
   readonly network: Network;
+  readonly exchange: NodeExchange;
 
   private constructor(
     readonly config: NodeConfig,
@@ -132,7 +135,13 @@ export class ZhengwuNode implements ApiBackend {
       onCommitted: (applied) => this.committed(applied),
       log,
     });
-    this.network.onMessage((from, message) => this.onPeerMessage(from.address, message));
+    this.exchange = new NodeExchange({ suite, chainId: genesis.chainId, agency: config.agency,
+      key, txGasMax: params.txGasMax, chain: this.chain, identify, network: this.network,
+      dataDir: resolve(home, config.dataDir), admit: (bytes) => this.admit(bytes, true),
+      log: (level, message, fields) => log[level](fields, message) });
+    this.network.onMessage((from, message) => {
+      if (!this.exchange.onPeerMessage(from, message)) this.onPeerMessage(from.address, message);
+    });
   }
 
   static async start(init: NodeInit): Promise<ZhengwuNode> {
@@ -179,6 +188,7 @@ export class ZhengwuNode implements ApiBackend {
   async stop(): Promise<void> {
     this.driver.stop();
     await this.api?.close();
+    this.exchange.close();
     await this.network.stop();
     await this.pool.close();
     this.store.close();
@@ -304,6 +314,7 @@ export class ZhengwuNode implements ApiBackend {
 
   /** After a block is durable: clean the mempool, then tell subscribers. */
   private committed(applied: AppliedBlock): void {
+    this.exchange.onCommitted(applied.receipts);
     const hashes = applied.receipts.map((receipt) => toHex(receipt.txHash));
     for (const txHash of hashes) this.verified.delete(txHash);
     this.mempool.update(hashes);
@@ -400,6 +411,15 @@ export class ZhengwuNode implements ApiBackend {
 
   evidence(limit: number, offset: number): ReturnType<Chain['evidence']> {
     return this.chain.evidence(limit, offset);
+  }
+
+  exchangeBackend(): ExchangeBackend {
+    const { service, datasets } = this.exchange;
+    return {
+      uploadDataset: (request) => service.upload(request),
+      fetchData: (request) => service.fetch(request),
+      dataset: (entry) => datasets.dataset(entry),
+    };
   }
 
   dataQueries(): DataQueries {

@@ -1,8 +1,11 @@
 // An account that signs and sends transactions through one node. It learns the chain id and its
 // nonce from the node once, then numbers its transactions locally so that many can be in flight
 // at once without waiting for each other.
-import { asChainId, toHex } from '../core/index.js';
-import type { CborValue, ChainId, Height } from '../core/index.js';
+import {
+  asChainId, encodeExchangeRequest, exchangeRequestSignBytes, toHex,
+} from '../core/index.js';
+import type { CborValue, ChainId, ExchangeAction, Height } from '../core/index.js';
+import { randomBytes } from '../crypto/index.js';
 import type { CryptoSuite, KeyPair } from '../crypto/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import type { ZhengwuClient, TxView } from './client.js';
@@ -84,6 +87,20 @@ export class Account {
       args,
     });
     return encodeTx(tx);
+  }
+
+  /**
+   * Signs a data-exchange request (an upload or a fetch, see core/exchange-wire.ts) that this
+   * member's agency node will act on; valid for `validForBlocks` heights from now.
+   */
+  async exchangeRequest(action: ExchangeAction, body: CborValue, validForBlocks = 30):
+    Promise<Uint8Array> {
+    const info = await this.chainInfo();
+    const height = await this.recentHeight(info.height);
+    const request = { chainId: info.chainId, action, signer: this.key.publicKey,
+      expiryHeight: height + validForBlocks, nonce: randomBytes(16), body };
+    return encodeExchangeRequest({ ...request,
+      signature: this.suite.sign(this.key.privateKey, exchangeRequestSignBytes(request)) });
   }
 
   async send(contract: string, method: string, args: CborValue, options: SendOptions = {}):

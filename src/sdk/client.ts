@@ -117,11 +117,17 @@ export class ZhengwuClient {
       throw new ZwError(ErrorCode.MALFORMED, `node sent non-JSON (HTTP ${response.status})`);
     }
     if (!response.ok) {
-      const error = parsed as { code?: string; message?: string } | null;
+      const error = parsed as { code?: string; message?: string;
+        details?: Record<string, unknown> } | null;
       throw new ZwError((error?.code ?? ErrorCode.INTERNAL) as ErrorCodeType,
-        error?.message ?? `HTTP ${response.status}`);
+        error?.message ?? `HTTP ${response.status}`, error?.details);
     }
     return parsed as T;
+  }
+
+  /** POSTs a JSON body to a route of API v1. */
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.request('POST', path, body);
   }
 
   /** GETs a JSON route of API v1; undefined query parameters are left out. */

@@ -28,3 +28,8 @@ export type {
   PageOptions, CatalogSearchOptions, RequestSearchOptions, ReceiptSearchOptions, EvidenceBundle,
   VerifiedEvidence,
 } from './data.js';
+export { uploadDataset, datasetInfo, fetchData } from './exchange.js';
+export type {
+  UploadRecord, UploadReceipt, DatasetInfo, FetchInput, FetchedPayload, FetchedData,
+  RecordValue,
+} from './exchange.js';

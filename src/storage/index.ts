@@ -10,3 +10,5 @@ export type {
   AccessReceiptRow, CatalogEntryRow, CatalogSearch, DataIndexRow, Page, ReceiptSearch,
   RequestSearch, SharingRequestRow,
 } from './data-index.js';
+export { DatasetStore } from './dataset-store.js';
+export type { StoredDataset, StoredRecord } from './dataset-store.js';

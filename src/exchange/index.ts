@@ -1,0 +1,12 @@
+// Public entry of `exchange`: off-chain encrypted data exchange between agency nodes, with an
+// on-chain access receipt for every fetch, served or refused.
+export {
+  ExchangeService, catalogContract, sharingContract, exchangeDefaults,
+} from './service.js';
+export type {
+  ExchangeHost, ExchangeIdentity, ExchangePeer, ExchangeTimeouts, CommittedCall, DatasetRows,
+  StoredDatasetRow, UploadResult, FetchResult,
+} from './service.js';
+export { parseFetchBody, parseUploadBody, encodePayload, subjectIdOf, subjectsPerFetchMax } from
+  './records.js';
+export type { DatasetRecord, FetchBody, Payload, RecordValue, UploadBody } from './records.js';

@@ -1,0 +1,484 @@
+// The data exchange of one node, both sides of it (X-Road's security server, on a chain):
+// - as provider, it keeps the datasets its agency's systems upload, encrypted at rest, and
+//   answers fetches from other agencies' nodes: it checks the member's signature and agency,
+//   asks the chain whether a grant covers the entry and items at this moment, records a signed
+//   access receipt on chain (served or refused) and only then sends the granted items,
+//   encrypted to the requesting node;
+// - as requester, it forwards its members' signed fetches to a node of the providing agency,
+//   decrypts the answer, checks it against the response hash the provider put on chain, and
+//   acknowledges the receipt on chain before it hands the data to its caller.
+// The node shell provides the chain, the transport and the storage through ExchangeHost.
+import {
+  ErrorCode, ZwError, decode, decodeExchangeRequest, encode, exchangeRequestSignBytes, isZwError,
+  limits, toHex,
+} from '../core/index.js';
+import type { CborValue, ErrorCode as ErrorCodeType, SignedExchangeRequest } from '../core/index.js';
+import { randomBytes } from '../crypto/index.js';
+import type { CryptoSuite, KeyPair } from '../crypto/index.js';
+import type { DataRequestMessage, DataResponseMessage } from '../network/index.js';
+import {
+  encodePayload, encodeRecord, parseFetchBody, parseUploadBody, project, subjectsPerFetchMax,
+} from './records.js';
+import type { DatasetRecord, FetchBody, Payload, RecordValue } from './records.js';
+import { atRestKey, openFromSender, sealForRecipient } from './sealing.js';
+
+/** The names of the contracts the exchange works with (deployed by the genesis). */
+export const catalogContract = 'catalog';
+export const sharingContract = 'sharing';
+
+export interface ExchangeIdentity {
+  readonly agency: string;
+  readonly roles: readonly string[];
+}
+
+export interface CommittedCall {
+  readonly txHash: Uint8Array;
+  readonly status: string;
+  readonly error: string;
+  readonly result: CborValue;
+}
+
+export interface StoredDatasetRow {
+  readonly entry: string;
+  readonly version: number;
+  readonly records: number;
+  readonly hash: string;
+  readonly uploadedBy: string;
+  readonly height: number;
+}
+
+/** The dataset storage the node provides (src/storage's DatasetStore). */
+export interface DatasetRows {
+  replace(dataset: StoredDatasetRow,
+    records: readonly { readonly subject: string | null; readonly sealed: Uint8Array }[]): void;
+  dataset(entry: string): StoredDatasetRow | undefined;
+  records(entry: string, options: { subjects?: readonly string[]; offset: number;
+    limit: number }): { readonly seq: number; readonly subject: string | null;
+    readonly sealed: Uint8Array }[];
+}
+
+export interface ExchangePeer {
+  readonly address: string;
+  readonly agency: string;
+}
+
+export interface ExchangeHost {
+  readonly chainId: string;
+  readonly suite: CryptoSuite;
+  /** This node's agency. */
+  readonly agency: string;
+  /** This node's key: it signs the node's receipts and acknowledgements. */
+  readonly nodeKey: KeyPair;
+  readonly datasets: DatasetRows;
+  /** The latest committed height. */
+  height(): number;
+  /** A query against the latest committed state. */
+  query(contract: string, method: string, args: CborValue): CborValue;
+  /** Who `address` is for a transaction in the next block; null: nobody. */
+  identify(address: Uint8Array): ExchangeIdentity | ZwError | null;
+  /** Signs a call with the node key, submits it, and resolves once it is committed. */
+  submit(contract: string, method: string, args: CborValue): Promise<CommittedCall>;
+  /** Connected peers that are nodes of `agency`. */
+  peersOf(agency: string): readonly ExchangePeer[];
+  send(peer: string, message: DataRequestMessage | DataResponseMessage): void;
+  log(level: 'info' | 'warn', message: string, fields: Record<string, unknown>): void;
+}
+
+export interface ExchangeTimeouts {
+  /** How long a requester waits for the provider's answer (it includes a block commit). */
+  readonly answerMs: number;
+  /** How long a requester waits for its own node to hold the provider's receipt. */
+  readonly receiptMs: number;
+}
+
+export const exchangeDefaults: ExchangeTimeouts = { answerMs: 60_000, receiptMs: 30_000 };
+
+export interface UploadResult {
+  readonly entry: string;
+  readonly version: number;
+  readonly records: number;
+  readonly hash: string;
+}
+
+export interface FetchResult {
+  readonly receiptId: string;
+  readonly requestHash: string;
+  readonly responseHash: string;
+  /** The acknowledgement transaction's outcome on chain. */
+  readonly acknowledged: boolean;
+  readonly payload: Payload;
+}
+
+/** Roles that may hand the node a dataset, and roles that may ask for one. */
+const uploaderRoles = ['exchange', 'operator', 'admin'];
+const requesterRoles = ['staff', 'admin'];
+
+type Answer =
+  | { readonly kind: 'served'; readonly receiptId: string; readonly sealed: Uint8Array }
+  | { readonly kind: 'refused'; readonly receiptId: string; readonly reason: string }
+  | { readonly kind: 'error'; readonly code: ErrorCodeType; readonly message: string };
+
+function encodeAnswer(answer: Answer): Uint8Array {
+  switch (answer.kind) {
+    case 'served': return encode(['served', answer.receiptId, answer.sealed]);
+    case 'refused': return encode(['refused', answer.receiptId, answer.reason]);
+    case 'error': return encode(['error', answer.code, answer.message]);
+  }
+}
+
+function decodeAnswer(bytes: Uint8Array): Answer {
+  const value = decode(bytes);
+  if (Array.isArray(value) && value.length === 3 && typeof value[1] === 'string') {
+    const [kind, first, second] = value;
+    if (kind === 'served' && second instanceof Uint8Array) {
+      return { kind, receiptId: first, sealed: second };
+    }
+    if (kind === 'refused' && typeof second === 'string') {
+      return { kind, receiptId: first, reason: second };
+    }
+    if (kind === 'error' && typeof second === 'string' &&
+        Object.values(ErrorCode).includes(first as ErrorCodeType)) {
+      return { kind, code: first as ErrorCodeType, message: second };
+    }
+  }
+  throw new ZwError(ErrorCode.MALFORMED, 'the provider sent a malformed answer');
+}
+
+interface Verified {
+  readonly request: SignedExchangeRequest;
+  readonly hash: Uint8Array;
+  readonly address: Uint8Array;
+  readonly identity: ExchangeIdentity;
+}
+
+interface EntryHead {
+  readonly provider: string;
+  readonly status: string;
+  readonly current: { readonly items: readonly { readonly name: string }[] } | null;
+  readonly pending: { readonly items: readonly { readonly name: string }[] } | null;
+}
+
+interface Waiting {
+  readonly resolve: (answer: Answer) => void;
+  readonly timer: NodeJS.Timeout;
+  readonly peer: string;
+}
+
+export class ExchangeService {
+  /** Requests acted on, by hash, until their expiry height: a replay is refused. */
+  private readonly seen = new Map<string, number>();
+  private readonly waiting = new Map<string, Waiting>();
+  private readonly storageKey: Uint8Array;
+
+  constructor(private readonly host: ExchangeHost,
+    private readonly timeouts: ExchangeTimeouts = exchangeDefaults) {
+    this.storageKey = atRestKey(host.suite, host.nodeKey.privateKey, host.chainId);
+  }
+
+  // ---- Requests -------------------------------------------------------------------------------
+
+  /**
+   * Decodes and checks a member's signed request: chain, signature, expiry, replay, and who the
+   * signer is on chain now. Does not mark it seen (see `markSeen`).
+   */
+  private verify(bytes: Uint8Array, action: 'upload' | 'fetch'): Verified {
+    const { suite } = this.host;
+    if (bytes.length > (action === 'upload' ? limits.exchangeUploadBytesMax
+      : limits.exchangeRequestBytesMax)) {
+      throw new ZwError(ErrorCode.TOO_LARGE, `the ${action} request is too large`);
+    }
+    const request = decodeExchangeRequest(bytes);
+    if (request.chainId !== this.host.chainId) {
+      throw new ZwError(ErrorCode.WRONG_CHAIN,
+        `request is for chain ${request.chainId}, this is ${this.host.chainId}`);
+    }
+    if (request.action !== action) {
+      throw new ZwError(ErrorCode.INVALID_ARGUMENT, `expected a signed ${action} request`);
+    }
+    if (request.signer.length !== suite.publicKeyBytes ||
+        !suite.verify(request.signer, exchangeRequestSignBytes(request), request.signature)) {
+      throw new ZwError(ErrorCode.BAD_SIGNATURE, 'the request signature does not verify');
+    }
+    const next = this.host.height() + 1;
+    if (request.expiryHeight < next) {
+      throw new ZwError(ErrorCode.EXPIRED, `request expired at height ${request.expiryHeight}`);
+    }
+    if (request.expiryHeight > next + limits.txExpiryHeightsMax) {
+      throw new ZwError(ErrorCode.EXPIRY_TOO_FAR, 'request expiry is too far ahead');
+    }
+    const hash = suite.hash(bytes);
+    if (this.seen.has(toHex(hash))) {
+      throw new ZwError(ErrorCode.DUPLICATE, 'this request was already acted on');
+    }
+    const address = suite.address(request.signer);
+    const identity = this.host.identify(address);
+    if (identity instanceof ZwError) throw identity;
+    if (identity === null) {
+      throw new ZwError(ErrorCode.UNAUTHORIZED, `signer ${toHex(address)} is not a member`);
+    }
+    return { request, hash, address, identity };
+  }
+
+  private markSeen(verified: Verified): void {
+    const height = this.host.height();
+    if (this.seen.size > 10_000) {
+      for (const [hash, expiry] of this.seen) if (expiry < height) this.seen.delete(hash);
+    }
+    this.seen.set(toHex(verified.hash), verified.request.expiryHeight);
+  }
+
+  private entryHead(code: string): EntryHead {
+    const head = this.host.query(catalogContract, 'entry', { code }) as unknown as
+      EntryHead | null;
+    if (head === null) throw new ZwError(ErrorCode.NOT_FOUND, `no catalog entry ${code}`);
+    return head;
+  }
+
+  // ---- Provider: uploads ---------------------------------------------------------------------
+
+  /** Stores a dataset that a member of this node's agency signed, as a new version. */
+  upload(bytes: Uint8Array): UploadResult {
+    const verified = this.verify(bytes, 'upload');
+    const { identity } = verified;
+    if (identity.agency !== this.host.agency ||
+        !identity.roles.some((role) => uploaderRoles.includes(role))) {
+      throw new ZwError(ErrorCode.UNAUTHORIZED,
+        `only an exchange, operator or admin member of ${this.host.agency} may upload data`);
+    }
+    const body = verified.request.body as Readonly<Record<string, CborValue>> | null;
+    const code = typeof body?.entry === 'string' ? body.entry : '';
+    const head = this.entryHead(code);
+    if (head.provider !== this.host.agency) {
+      throw new ZwError(ErrorCode.UNAUTHORIZED, `entry ${code} is provided by ${head.provider}`);
+    }
+    const version = head.current ?? head.pending;
+    if (version === null || head.status === 'disabled') {
+      throw new ZwError(ErrorCode.INVALID_ARGUMENT, `entry ${code} is ${head.status}`);
+    }
+    const upload = parseUploadBody(verified.request.body,
+      version.items.map((item) => item.name), this.host.chainId);
+    this.markSeen(verified);
+    const { suite } = this.host;
+    const next = (this.host.datasets.dataset(code)?.version ?? 0) + 1;
+    const encoded = upload.records.map(encodeRecord);
+    const hash = toHex(suite.hash(encode(encoded)));
+    this.host.datasets.replace({ entry: code, version: next, records: encoded.length, hash,
+      uploadedBy: toHex(verified.address), height: this.host.height() },
+    upload.records.map((record, seq) => ({ subject: record.subject,
+      sealed: suite.sealSymmetric(this.storageKey, encoded[seq] as Uint8Array,
+        encode([code, next, seq])) })));
+    this.host.log('info', 'dataset stored', { entry: code, version: next,
+      records: encoded.length });
+    return { entry: code, version: next, records: encoded.length, hash };
+  }
+
+  // ---- Provider: answering fetches ------------------------------------------------------------
+
+  /** A message from a peer; data requests are answered asynchronously. */
+  onMessage(peer: ExchangePeer, message: DataRequestMessage | DataResponseMessage): void {
+    if (message.type === 'data-response') {
+      this.onAnswer(peer, message);
+      return;
+    }
+    this.answer(peer, message).then((answer) => {
+      this.host.send(peer.address, { type: 'data-response', id: message.id,
+        body: encodeAnswer(answer) });
+    }).catch((error: unknown) => {
+      this.host.log('warn', 'data request failed', { peer: peer.address,
+        err: (error as Error).message });
+    });
+  }
+
+  private async answer(peer: ExchangePeer, message: DataRequestMessage): Promise<Answer> {
+    let verified: Verified;
+    let body: FetchBody;
+    try {
+      verified = this.verify(message.request, 'fetch');
+      const { identity } = verified;
+      // The member's agency must be the agency of the node that forwards the request: a node
+      // cannot ask in another agency's name, and a member cannot ask through another agency.
+      if (identity.agency !== peer.agency) {
+        throw new ZwError(ErrorCode.UNAUTHORIZED, `the request is signed by a member of ` +
+          `${identity.agency} but came from a node of ${peer.agency}`);
+      }
+      if (!identity.roles.some((role) => requesterRoles.includes(role))) {
+        throw new ZwError(ErrorCode.UNAUTHORIZED, 'only staff or admin members may fetch data');
+      }
+      body = parseFetchBody(verified.request.body);
+      const head = this.entryHead(body.entry);
+      if (head.provider !== this.host.agency) {
+        throw new ZwError(ErrorCode.NOT_FOUND, `${body.entry} is not an entry of this agency`);
+      }
+      this.markSeen(verified);
+    } catch (error) {
+      return failure(error);
+    }
+    // From here the request is authentic and addressed to us: whatever happens is recorded.
+    try {
+      return await this.serve(verified, body, message.encryptionKey);
+    } catch (error) {
+      return failure(error);
+    }
+  }
+
+  private async serve(verified: Verified, body: FetchBody, encryptionKey: Uint8Array):
+    Promise<Answer> {
+    const { suite } = this.host;
+    const requester = verified.identity.agency;
+    const check = this.host.query(sharingContract, 'checkGrant',
+      { requester, entry: body.entry, items: [...body.items] }) as unknown as
+      { allowed: boolean; missing: string[] };
+    const receiptArgs = {
+      requester, requesterMember: toHex(verified.address), officialId: body.officialId,
+      caseNumber: body.caseNumber, system: body.system, purpose: body.purpose,
+      entry: body.entry, items: [...body.items], requestHash: toHex(verified.hash),
+    };
+    const dataset = this.host.datasets.dataset(body.entry);
+    const refusal = !check.allowed
+      ? `no valid grant covers ${check.missing.join(', ')} of ${body.entry} for ${requester}`
+      : dataset === undefined ? `the provider holds no dataset for ${body.entry} yet` : null;
+    if (refusal !== null || dataset === undefined) {
+      const reason = refusal ?? 'no dataset';
+      const id = await this.record({ ...receiptArgs, subjects: [...body.subjects],
+        outcome: 'refused', refusalReason: reason });
+      return { kind: 'refused', receiptId: id, reason };
+    }
+    const rows = this.host.datasets.records(body.entry, {
+      ...(body.subjects.length > 0 ? { subjects: body.subjects } : {}),
+      offset: body.offset, limit: body.limit });
+    const records: DatasetRecord[] = rows.map((row) => {
+      const opened = decode(suite.openSymmetric(this.storageKey, row.sealed,
+        encode([body.entry, dataset.version, row.seq])));
+      const [subject, data] = opened as [string | null, Record<string, RecordValue>];
+      return { subject, data };
+    });
+    const subjects = [...new Set(records.flatMap((record) =>
+      record.subject === null ? [] : [record.subject]))].sort();
+    if (subjects.length > subjectsPerFetchMax) {
+      throw new ZwError(ErrorCode.BAD_ARGUMENTS, `the page touches ${subjects.length} persons; ` +
+        `name at most ${subjectsPerFetchMax} subjects or fetch a smaller page`);
+    }
+    const payload: Payload = { entry: body.entry, provider: this.host.agency,
+      datasetVersion: dataset.version, items: body.items, offset: body.offset,
+      records: project(records, body.items) };
+    const bytes = encodePayload(payload);
+    if (bytes.length > limits.exchangeResponseBytesMax - 64 * 1024) {
+      throw new ZwError(ErrorCode.TOO_LARGE, 'the page is too large; fetch a smaller page');
+    }
+    const id = await this.record({ ...receiptArgs, subjects,
+      responseHash: toHex(suite.hash(bytes)), outcome: 'served' });
+    return { kind: 'served', receiptId: id,
+      sealed: sealForRecipient(suite, encryptionKey, bytes, verified.hash) };
+  }
+
+  private async record(args: Record<string, CborValue>): Promise<string> {
+    const call = await this.host.submit(sharingContract, 'recordAccess', args);
+    if (call.status !== 'ok' || typeof call.result !== 'string') {
+      throw new ZwError(ErrorCode.UNAVAILABLE,
+        `recording the access receipt failed: ${call.status} ${call.error}`);
+    }
+    return call.result;
+  }
+
+  // ---- Requester ------------------------------------------------------------------------------
+
+  /** Forwards a member's signed fetch to the provider's node and returns the verified data. */
+  async fetch(bytes: Uint8Array): Promise<FetchResult> {
+    const verified = this.verify(bytes, 'fetch');
+    const { identity } = verified;
+    if (identity.agency !== this.host.agency) {
+      throw new ZwError(ErrorCode.UNAUTHORIZED,
+        `a member of ${identity.agency} fetches through a node of that agency`);
+    }
+    if (!identity.roles.some((role) => requesterRoles.includes(role))) {
+      throw new ZwError(ErrorCode.UNAUTHORIZED, 'only staff or admin members may fetch data');
+    }
+    const body = parseFetchBody(verified.request.body);
+    const head = this.entryHead(body.entry);
+    const peer = this.host.peersOf(head.provider)[0];
+    if (peer === undefined) {
+      throw new ZwError(ErrorCode.UNAVAILABLE, `no node of ${head.provider} is connected`);
+    }
+    const { suite } = this.host;
+    const oneTime = suite.encryptionKeyPair();
+    const answer = await this.ask(peer.address, { type: 'data-request', id: randomBytes(16),
+      request: bytes, encryptionKey: suite.encryptionPublicKeyOf(oneTime.privateKey) });
+    if (answer.kind === 'error') throw new ZwError(answer.code, `provider: ${answer.message}`);
+    if (answer.kind === 'refused') {
+      throw new ZwError(ErrorCode.ACCESS_REFUSED, `refused by ${head.provider}: ${answer.reason}`,
+        { receiptId: answer.receiptId });
+    }
+    const plaintext = openFromSender(suite, oneTime.privateKey, answer.sealed, verified.hash);
+    const responseHash = toHex(suite.hash(plaintext));
+    const receipt = await this.receipt(answer.receiptId);
+    if (receipt.requestHash !== toHex(verified.hash) || receipt.requester !== this.host.agency) {
+      throw new ZwError(ErrorCode.HASH_MISMATCH,
+        `receipt ${answer.receiptId} on chain is for another request`);
+    }
+    const ack = await this.host.submit(sharingContract, 'acknowledgeAccess',
+      { id: answer.receiptId, responseHash });
+    if (receipt.responseHash !== responseHash) {
+      throw new ZwError(ErrorCode.HASH_MISMATCH, `the data does not hash to the response hash ` +
+        `on receipt ${answer.receiptId}; the mismatch is recorded on chain`,
+      { receiptId: answer.receiptId });
+    }
+    return { receiptId: answer.receiptId, requestHash: toHex(verified.hash), responseHash,
+      acknowledged: ack.status === 'ok', payload: decode(plaintext) as unknown as Payload };
+  }
+
+  private ask(peer: string, message: DataRequestMessage): Promise<Answer> {
+    return new Promise((resolve) => {
+      const key = toHex(message.id);
+      const timer = setTimeout(() => {
+        this.waiting.delete(key);
+        resolve({ kind: 'error', code: ErrorCode.UNAVAILABLE,
+          message: `no answer within ${this.timeouts.answerMs} ms` });
+      }, this.timeouts.answerMs);
+      this.waiting.set(key, { resolve, timer, peer });
+      this.host.send(peer, message);
+    });
+  }
+
+  private onAnswer(peer: ExchangePeer, message: DataResponseMessage): void {
+    const key = toHex(message.id);
+    const waiting = this.waiting.get(key);
+    // Only the peer that was asked may answer; anything else is dropped.
+    if (waiting === undefined || waiting.peer !== peer.address) return;
+    this.waiting.delete(key);
+    clearTimeout(waiting.timer);
+    try {
+      waiting.resolve(decodeAnswer(message.body));
+    } catch (error) {
+      waiting.resolve(failure(error));
+    }
+  }
+
+  /** The provider's receipt as this node's state holds it, once this node has the block. */
+  private async receipt(id: string): Promise<{ requester: string; requestHash: string;
+    responseHash: string | null }> {
+    const deadline = Date.now() + this.timeouts.receiptMs;
+    for (;;) {
+      const found = this.host.query(sharingContract, 'receipt', { id }) as unknown as
+        { requester: string; requestHash: string; responseHash: string | null } | null;
+      if (found !== null) return found;
+      if (Date.now() > deadline) {
+        throw new ZwError(ErrorCode.UNAVAILABLE, `receipt ${id} did not reach this node`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Fails every waiting fetch; the node is stopping. */
+  close(): void {
+    for (const [key, waiting] of this.waiting) {
+      clearTimeout(waiting.timer);
+      waiting.resolve({ kind: 'error', code: ErrorCode.UNAVAILABLE, message: 'node stopping' });
+      this.waiting.delete(key);
+    }
+  }
+}
+
+function failure(error: unknown): Answer {
+  if (isZwError(error)) return { kind: 'error', code: error.code, message: error.message };
+  return { kind: 'error', code: ErrorCode.INTERNAL, message: 'the provider failed' };
+}

@@ -1,0 +1,131 @@
+// Data exchange from a client: a provider's system uploads a dataset to its agency's node; a
+// requester's staff fetches granted data through theirs. Both requests are signed here, with the
+// member's own key; the nodes act on them only after checking the member on chain.
+//
+// fetchData checks what it receives twice over: the payload must hash to the response hash the
+// node reports, and, given the chain's trust (trustFromGenesis), the access receipt holding that
+// hash is proven against a header signed by the validators. A client that trusts neither its
+// own node nor the provider's still knows it holds exactly what the provider put on record.
+import { ErrorCode, ZwError, encode, fromJsonValue, toBase64, toHex } from '../core/index.js';
+import type { CborValue, JsonValue } from '../core/index.js';
+import type { Account } from './account.js';
+import type { ZhengwuClient } from './client.js';
+import { evidenceBundle, verifyEvidenceBundle } from './data.js';
+import type { TrustedChain } from './verify.js';
+
+export type RecordValue = string | number | boolean | null;
+
+export interface UploadRecord {
+  /** A personal id (resident id card number...) or a 64-hex subject id; omit if none. */
+  readonly subject?: string;
+  readonly data: Readonly<Record<string, RecordValue>>;
+}
+
+export interface UploadReceipt {
+  readonly entry: string;
+  readonly version: number;
+  readonly records: number;
+  readonly hash: string;
+}
+
+export interface DatasetInfo extends UploadReceipt {
+  readonly uploadedBy: string;
+  readonly height: number;
+}
+
+export interface FetchInput {
+  readonly entry: string;
+  readonly items: readonly string[];
+  /** Subject ids (64 hex) whose records are wanted; omit to page through the dataset. */
+  readonly subjects?: readonly string[];
+  readonly offset?: number;
+  readonly limit?: number;
+  readonly purpose: string;
+  readonly caseNumber: string;
+  readonly officialId: string;
+  /** The requesting information system, as the citizen's view will show it. */
+  readonly system: string;
+}
+
+export interface FetchedPayload {
+  readonly entry: string;
+  readonly provider: string;
+  readonly datasetVersion: number;
+  readonly items: readonly string[];
+  readonly offset: number;
+  readonly records: readonly { readonly subject: string | null;
+    readonly data: Readonly<Record<string, RecordValue>> }[];
+}
+
+export interface FetchedData {
+  readonly receiptId: string;
+  readonly requestHash: string;
+  readonly responseHash: string;
+  readonly acknowledged: boolean;
+  readonly payload: FetchedPayload;
+  /** True when the receipt's response hash was proven against validator-signed state. */
+  readonly proven: boolean;
+}
+
+export async function uploadDataset(account: Account, dataset: { entry: string;
+  records: readonly UploadRecord[] }): Promise<UploadReceipt> {
+  const request = await account.exchangeRequest('upload', {
+    entry: dataset.entry,
+    records: dataset.records.map((record) => ({
+      ...(record.subject === undefined ? {} : { subject: record.subject }),
+      data: { ...record.data } })),
+  });
+  return account.client.post('/v1/exchange/datasets', { request: toBase64(request) });
+}
+
+export function datasetInfo(client: ZhengwuClient, entry: string): Promise<DatasetInfo> {
+  return client.get(`/v1/exchange/datasets/${encodeURIComponent(entry)}`);
+}
+
+/** Proving a fresh receipt waits for the block after it (its header signs the state). */
+const proofWaitMs = 30_000;
+
+export async function fetchData(account: Account, input: FetchInput,
+  options: { trust?: TrustedChain } = {}): Promise<FetchedData> {
+  const body: Record<string, CborValue> = {
+    entry: input.entry, items: [...input.items], purpose: input.purpose,
+    caseNumber: input.caseNumber, officialId: input.officialId, system: input.system,
+    ...(input.subjects === undefined ? {} : { subjects: [...input.subjects] }),
+    ...(input.offset === undefined ? {} : { offset: input.offset }),
+    ...(input.limit === undefined ? {} : { limit: input.limit }),
+  };
+  const request = await account.exchangeRequest('fetch', body);
+  const result = await account.client.post<Omit<FetchedData, 'proven'> & { payload: JsonValue }>(
+    '/v1/exchange/fetch', { request: toBase64(request) });
+  const hash = toHex(account.suite.hash(encode(fromJsonValue(result.payload))));
+  if (hash !== result.responseHash) {
+    throw new ZwError(ErrorCode.HASH_MISMATCH, 'the data does not hash to the response hash');
+  }
+  if (toHex(account.suite.hash(request)) !== result.requestHash) {
+    throw new ZwError(ErrorCode.HASH_MISMATCH, 'the node answered another request');
+  }
+  const proven = options.trust === undefined ? false
+    : await proveResponse(account.client, options.trust, result.receiptId, hash,
+      result.requestHash);
+  return { ...result, payload: result.payload as unknown as FetchedPayload, proven };
+}
+
+async function proveResponse(client: ZhengwuClient, trust: TrustedChain, receiptId: string,
+  responseHash: string, requestHash: string): Promise<true> {
+  const deadline = Date.now() + proofWaitMs;
+  for (;;) {
+    try {
+      const { receipt } = verifyEvidenceBundle(await evidenceBundle(client, receiptId), trust);
+      if (receipt.responseHash !== responseHash || receipt.requestHash !== requestHash) {
+        throw new ZwError(ErrorCode.HASH_MISMATCH,
+          `receipt ${receiptId} on chain records other hashes`);
+      }
+      return true;
+    } catch (error) {
+      const retry = error instanceof ZwError &&
+        (error.code === ErrorCode.NOT_FOUND || error.code === ErrorCode.HEIGHT_UNAVAILABLE);
+      if (!retry || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
