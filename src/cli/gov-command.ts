@@ -63,6 +63,24 @@ function parsePayload(text: string): CborValue {
   }
 }
 
+interface CertificateFlags {
+  readonly caCert?: string;
+  readonly tlsCaCert?: string;
+}
+
+/** The payload with the PEM files of --ca-cert and --tls-ca-cert (PEM is awkward in JSON). */
+function withCertificates(payload: CborValue, flags: CertificateFlags): CborValue {
+  if (flags.caCert === undefined && flags.tlsCaCert === undefined) return payload;
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload) ||
+      payload instanceof Uint8Array) {
+    throw new ZwError(ErrorCode.INVALID_ARGUMENT, '--payload must be a JSON object');
+  }
+  return { ...payload,
+    ...(flags.caCert === undefined ? {} : { caCert: readFileSync(flags.caCert, 'utf8') }),
+    ...(flags.tlsCaCert === undefined ? {}
+      : { tlsCaCert: readFileSync(flags.tlsCaCert, 'utf8') }) };
+}
+
 function parseHeight(value: string): number {
   const height = Number(value);
   if (!Number.isSafeInteger(height) || height < 0) {
@@ -87,11 +105,15 @@ export function govCommand(): Command {
     .requiredOption('--payload <json>', 'the kind\'s payload as JSON ({"$bytes": hex} or hex)')
     .requiredOption('--reason <text>', 'why the change is needed')
     .requiredOption('--legal-basis <text>', 'the law, regulation or decision it rests on')
-    .option('--deadline-blocks <n>', 'blocks the vote stays open', String(defaultDeadlineBlocks)))
-    .action(run(async (kind: string, flags: SignerFlags & { payload: string; reason: string;
-      legalBasis: string; deadlineBlocks: string }) => {
-      const view = await propose(await signer(flags), kind, parsePayload(flags.payload),
-        flags.reason, flags.legalBasis, parseHeight(flags.deadlineBlocks));
+    .option('--deadline-blocks <n>', 'blocks the vote stays open', String(defaultDeadlineBlocks))
+    .option('--ca-cert <pem>', 'PEM file to put in the payload as caCert (add-agency, ' +
+      'rotate-agency-key), e.g. a root CA from the agency\'s PKI')
+    .option('--tls-ca-cert <pem>', 'PEM file to put in the payload as tlsCaCert'))
+    .action(run(async (kind: string, flags: SignerFlags & CertificateFlags & { payload: string;
+      reason: string; legalBasis: string; deadlineBlocks: string }) => {
+      const view = await propose(await signer(flags), kind,
+        withCertificates(parsePayload(flags.payload), flags), flags.reason, flags.legalBasis,
+        parseHeight(flags.deadlineBlocks));
       printTx(flags, view, `proposed ${kind}`);
     }));
   withSigner(gov.command('vote <id> <choice>')

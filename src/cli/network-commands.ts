@@ -11,7 +11,7 @@ import { ErrorCode, ZwError } from '../core/index.js';
 import {
   ZhengwuNode, initNetwork, joinNetwork, loadConfig, networkFileName,
 } from '../node/index.js';
-import type { NetworkManifest } from '../node/index.js';
+import type { JoinOptions, NetworkManifest } from '../node/index.js';
 import { output, readPassphrase, run } from './io.js';
 
 const launcher = fileURLToPath(new URL('../../bin/zw.js', import.meta.url));
@@ -172,6 +172,20 @@ export function nodeCommand(): Command {
   return node;
 }
 
+/** --root-cert with --tls-ca-cert and --tls-ca-key, read from their files, or none at all. */
+function pkiFlags(flags: { rootCert?: string; tlsCaCert?: string; tlsCaKey?: string }):
+  Pick<JoinOptions, 'pki'> {
+  const { rootCert, tlsCaCert, tlsCaKey } = flags;
+  if (rootCert === undefined && tlsCaCert === undefined && tlsCaKey === undefined) return {};
+  if (rootCert === undefined || tlsCaCert === undefined || tlsCaKey === undefined) {
+    throw new ZwError(ErrorCode.INVALID_ARGUMENT,
+      '--root-cert, --tls-ca-cert and --tls-ca-key go together');
+  }
+  return { pki: { rootCert: readFileSync(rootCert, 'utf8'),
+    tlsCa: { certPem: readFileSync(tlsCaCert, 'utf8'),
+      keyPem: readFileSync(tlsCaKey, 'utf8') } } };
+}
+
 export function agencyCommand(): Command {
   const agency = new Command('agency').description('prepare a new agency to join a network');
   agency.command('new')
@@ -183,13 +197,19 @@ export function agencyCommand(): Command {
     .requiredOption('--slug <slug>', 'short name for folders, e.g. edu')
     .requiredOption('--api-port <port>', 'API port of the new node')
     .requiredOption('--p2p-port <port>', 'peer port of the new node')
+    .option('--root-cert <pem>', 'the agency\'s root CA from its PKI (SM2, Ed25519 or P-256); ' +
+      'needs --tls-ca-cert and --tls-ca-key: a P-256 CA the root issued naming the agency')
+    .option('--tls-ca-cert <pem>', 'the P-256 TLS CA certificate the root issued')
+    .option('--tls-ca-key <pem>', 'its private key (PEM), to issue the node\'s certificate')
     .option('--json', 'machine-readable output')
     .action(run((flags: { dir: string; id: string; name: string; slug: string; apiPort: string;
-      p2pPort: string; json?: boolean }) => {
+      p2pPort: string; rootCert?: string; tlsCaCert?: string; tlsCaKey?: string;
+      json?: boolean }) => {
       const passphrase = process.env.ZW_PASSPHRASE;
       const { node, application } = joinNetwork({ dir: flags.dir, id: flags.id,
         name: flags.name, slug: flags.slug, apiPort: Number(flags.apiPort),
-        p2pPort: Number(flags.p2pPort), ...(passphrase === undefined ? {} : { passphrase }) });
+        p2pPort: Number(flags.p2pPort), ...(passphrase === undefined ? {} : { passphrase }),
+        ...pkiFlags(flags) });
       output(flags, { node, application }, () => [
         `prepared ${flags.name} (${flags.id}) in ${node.home}`,
         `  node address ${node.address}, API ${node.api}, p2p ${node.p2p}`,

@@ -53,7 +53,6 @@ interface CommonTlsOptions {
   readonly minVersion: 'TLSv1.3';
   readonly maxVersion: 'TLSv1.3';
   readonly rejectUnauthorized: true;
-  readonly allowPartialTrustChain: true;
 }
 
 interface TrustedCa {
@@ -104,8 +103,6 @@ class PeerNetwork implements Network, ConnectionEvents {
     this.tlsOptions = {
       key: init.tls.keyPem, cert: init.tls.certPem, ca: [...init.tls.caPems],
       minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3', rejectUnauthorized: true,
-      // An agency's TLS CA may be issued by its PKI root (ADR 0009); it is the trust anchor.
-      allowPartialTrustChain: true,
     };
     this.dialers = (init.persistentPeers ?? []).map((endpoint) => ({
       endpoint, address: undefined, connection: undefined, timer: undefined, attempts: 0,
@@ -160,8 +157,7 @@ class PeerNetwork implements Network, ConnectionEvents {
     });
     this.tlsOptions = { ...this.tlsOptions, ca: [...caPems] };
     this.server?.setSecureContext({ key: this.init.tls.keyPem, cert: this.init.tls.certPem,
-      ca: [...caPems], minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3',
-      allowPartialTrustChain: true });
+      ca: [...caPems], minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' });
   }
 
   /** Adds a persistent peer to dial (and redial), e.g. a newly admitted agency's node. */

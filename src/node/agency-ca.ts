@@ -11,6 +11,12 @@
 // verifies handshakes with P-256 here and never SM2, and the transport finds a peer's agency in
 // its CA's URI, so the CA that anchors node TLS is either the root itself, when it is a P-256 CA
 // naming the agency, or `tlsCaCert`: a P-256 CA naming the agency that the root issued (ADR 0009).
+//
+// Such a TLS CA is not self-signed, and OpenSSL's chain check ends only at a self-signed CA unless
+// the CA is explicitly trusted. Node's allowPartialTrustChain would do, but a TLS server drops it
+// when it builds its context (Node 20.20's setSecureContext copies a fixed list of options), so
+// the node hands the transport each anchor as an OpenSSL TRUSTED CERTIFICATE, marked trusted for
+// client and server authentication: OpenSSL ends a chain at such a certificate on both sides.
 import { X509Certificate, createPublicKey, verify } from 'node:crypto';
 import { ErrorCode, ZwError, bytesEqual } from '../core/index.js';
 import type { CborValue } from '../core/index.js';
@@ -145,6 +151,23 @@ function anchorsTls(certificate: ParsedCertificate, agencyId: string): boolean {
   const named = namedAgencies(certificate);
   return certificate.publicKey.algorithm === 'p256' && named.length === 1 &&
     named[0] === agencyId;
+}
+
+/** DER of OpenSSL's X509_CERT_AUX: trust = SEQUENCE { clientAuth, serverAuth }. */
+const peerTrustAux = Uint8Array.of(0x30, 0x16, 0x30, 0x14,
+  0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02,
+  0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01);
+
+/**
+ * `pem` as a TLS trust anchor: the OpenSSL TRUSTED CERTIFICATE form, trusted for client and
+ * server authentication (what `openssl x509 -addtrust clientAuth -addtrust serverAuth -trustout`
+ * writes), so that peers' chains end at it even when it is not self-signed.
+ */
+export function peerTrustAnchor(pem: string): string {
+  const der = Buffer.concat([new X509Certificate(pem).raw, peerTrustAux]);
+  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN TRUSTED CERTIFICATE-----\n${lines.join('\n')}\n` +
+    '-----END TRUSTED CERTIFICATE-----\n';
 }
 
 /**

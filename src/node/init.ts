@@ -10,6 +10,8 @@ import type { CryptoSuite, KeyPair, SuiteName } from '../crypto/index.js';
 import { checkGenesis, defaultParams } from '../ledger/index.js';
 import type { Genesis, GenesisContract } from '../ledger/index.js';
 import { createAgencyCa, issueNodeCertificate } from '../network/index.js';
+import type { CertificateKeyPair } from '../network/index.js';
+import { checkAgencyCertificates } from './agency-ca.js';
 import { configFileName } from './config.js';
 import { buildContractSync, contractEntry, contractsRoot } from './contract-build.js';
 import type { NodeConfig } from './config.js';
@@ -91,9 +93,10 @@ interface AgencyMaterials {
   readonly nodeKey: KeyPair;
 }
 
-function makeMaterials(suite: CryptoSuite, agency: SampleAgency): AgencyMaterials {
-  return { agency, ca: createAgencyCa(agency.id, agency.name), admin: suite.generateKeyPair(),
-    nodeKey: suite.generateKeyPair() };
+/** `ca` is the CA that issues the agency's node certificates; by default a new one of its own. */
+function makeMaterials(suite: CryptoSuite, agency: SampleAgency,
+  ca: CertificateKeyPair = createAgencyCa(agency.id, agency.name)): AgencyMaterials {
+  return { agency, ca, admin: suite.generateKeyPair(), nodeKey: suite.generateKeyPair() };
 }
 
 interface NodeLayout {
@@ -266,6 +269,13 @@ export interface JoinOptions {
   readonly p2pPort: number;
   readonly host?: string;
   readonly passphrase?: string;
+  /**
+   * For an agency whose CA comes from an existing government PKI: its self-signed root (SM2,
+   * Ed25519 or P-256) and the P-256 TLS CA, certificate and key, that the root issued naming the
+   * agency. The node's TLS certificate is then issued by that TLS CA. Without it, `zw` makes the
+   * agency a P-256 CA of its own.
+   */
+  readonly pki?: { readonly rootCert: string; readonly tlsCa: CertificateKeyPair };
 }
 
 /** What governance must approve to admit an agency: the add-agency proposal's payload. */
@@ -273,6 +283,7 @@ export interface AgencyApplication {
   readonly id: string;
   readonly name: string;
   readonly caCert: string;
+  readonly tlsCaCert?: string;
   readonly adminKey: string;
   readonly nodes: readonly { readonly name: string; readonly publicKey: string }[];
 }
@@ -295,8 +306,14 @@ export function joinNetwork(options: JoinOptions): { node: NetworkNode;
   }
   const suite = getSuite(manifest.suite);
   const host = options.host ?? '127.0.0.1';
-  const materials = makeMaterials(suite, { slug: options.slug, id: options.id,
-    name: options.name });
+  const agency = { slug: options.slug, id: options.id, name: options.name };
+  const { pki } = options;
+  // A PKI root and TLS CA are checked now, as every node will check them on the proposal.
+  if (pki !== undefined) {
+    checkAgencyCertificates({ id: options.id, caCert: pki.rootCert,
+      tlsCaCert: pki.tlsCa.certPem }, Date.now());
+  }
+  const materials = makeMaterials(suite, agency, pki?.tlsCa);
   const node = writeAgencyNode({
     dir, suite, genesisText: readFileSync(join(dir, 'genesis.json'), 'utf8'), host,
     apiPort: options.apiPort, p2pPort: options.p2pPort,
@@ -309,7 +326,9 @@ export function joinNetwork(options: JoinOptions): { node: NetworkNode;
   const updated: NetworkManifest = { ...manifest, nodes: [...manifest.nodes, node] };
   writeFileSync(manifestPath, `${JSON.stringify(updated, null, 2)}\n`);
   const application: AgencyApplication = {
-    id: options.id, name: options.name, caCert: materials.ca.certPem,
+    id: options.id, name: options.name,
+    ...(pki === undefined ? { caCert: materials.ca.certPem }
+      : { caCert: pki.rootCert, tlsCaCert: pki.tlsCa.certPem }),
     adminKey: toHex(materials.admin.publicKey),
     nodes: [{ name: options.slug, publicKey: toHex(materials.nodeKey.publicKey) }],
   };

@@ -30,7 +30,9 @@ import type {
 } from '../api/index.js';
 import { createNetwork } from '../network/index.js';
 import type { Network, PeerCandidate, PeerMessage } from '../network/index.js';
-import { checkAgencyCertificates, proposedAgencyCertificates } from './agency-ca.js';
+import {
+  checkAgencyCertificates, peerTrustAnchor, proposedAgencyCertificates,
+} from './agency-ca.js';
 import { Chain } from './chain.js';
 import type { AppliedBlock } from './chain.js';
 import { loadConfig } from './config.js';
@@ -230,7 +232,7 @@ export class ZhengwuNode implements ApiBackend {
     // left out of the trust list rather than breaking TLS for everyone.
     const pems = agencies.flatMap((agency) => {
       try {
-        return [checkAgencyCertificates(agency, Date.now())];
+        return [peerTrustAnchor(checkAgencyCertificates(agency, Date.now()))];
       } catch (error) {
         this.log.warn({ agency: agency.id, err: (error as Error).message }, 'untrusted agency CA');
         return [];

@@ -1,7 +1,9 @@
-// Proves governance on a real four-agency network: a fifth agency is proposed, voted in with its
-// node as a validator, and its node joins at the announced height and signs blocks; a member an
-// agency admin registers can transact until it is revoked, and is refused afterwards; an agency
-// is removed, its administrator's votes stop counting and its validator leaves the set.
+// Proves governance on a real four-agency network: a fifth agency, whose CA is an SM2 root from
+// its own PKI (made by the openssl command line) with a P-256 TLS CA the root issued, is proposed,
+// voted in with its node as a validator, and its node joins at the announced height and signs
+// blocks; a member an agency admin registers can transact until it is revoked, and is refused
+// afterwards; an agency is suspended, its validator leaves the set two heights later and its
+// administrator's votes are refused; it is then removed.
 import { afterAll, describe, expect, it } from 'vitest';
 import { ZwError, fromHex, toHex } from '../../src/core/index.js';
 import type { CborValue } from '../../src/core/index.js';
@@ -15,6 +17,7 @@ import {
   adminAccount, freePort, makeNetwork, startNodeProcess, waitForNode,
 } from '../helpers/network.js';
 import type { NodeProcess, TestNetwork } from '../helpers/network.js';
+import { PkiFixtures } from '../node/pki-fixtures.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const suite = getSuite('intl');
@@ -26,13 +29,15 @@ function resultOf(view: Awaited<ReturnType<typeof propose>>): Record<string, Cbo
 describe('governance', () => {
   let network: TestNetwork | undefined;
   const processes: NodeProcess[] = [];
+  const pki = new PkiFixtures();
   afterAll(async () => {
+    pki.cleanup();
     for (const node of processes) node.child.kill('SIGKILL');
     await Promise.all(processes.map((node) => node.exited));
     network?.cleanup();
   });
 
-  it('admits an agency and its validator, revokes a member and removes an agency', async () => {
+  it('admits a PKI-rooted agency, revokes a member, suspends and removes an agency', async () => {
     network = await makeNetwork('intl', 4);
     const { dir } = network;
     for (const node of network.manifest.nodes) processes.push(startNodeProcess(node.home));
@@ -42,15 +47,21 @@ describe('governance', () => {
     const [market, tax, police, health] = ['market', 'tax', 'police', 'health']
       .map((slug) => adminAccount(dir, slug, client)) as [Account, Account, Account, Account];
 
-    // A fifth agency applies, and three of four agencies (more than 2/3) admit it.
-    const joined = joinNetwork({ dir, id: 'CN-BJ/GOV/11110000000000008E/edu',
-      name: '北京市教育委员会', slug: 'edu', apiPort: await freePort(), p2pPort: await freePort() });
+    // A fifth agency applies with its PKI's SM2 root and the TLS CA the root issued for its
+    // nodes, and three of four agencies (more than 2/3) admit it.
+    const eduId = 'CN-BJ/GOV/11110000000000008E/edu';
+    const root = pki.root('sm2');
+    const tlsCa = pki.issue(root, 'sm2', { agency: eduId, pathLength: 0 });
+    const joined = joinNetwork({ dir, id: eduId, name: '北京市教育委员会', slug: 'edu',
+      apiPort: await freePort(), p2pPort: await freePort(),
+      pki: { rootCert: root.certPem, tlsCa } });
     const application = joined.application;
     const edu = application.nodes[0];
     if (edu === undefined) throw new Error('application lists the node');
+    expect(application.tlsCaCert).toBe(tlsCa.certPem);
     const addAgency = resultOf(await propose(market, 'add-agency', {
       id: application.id, name: application.name, caCert: application.caCert,
-      adminKey: fromHex(application.adminKey),
+      tlsCaCert: tlsCa.certPem, adminKey: fromHex(application.adminKey),
       nodes: [{ name: edu.name, publicKey: fromHex(edu.publicKey) }] },
     'The education commission joins the data-sharing consortium', 'Consortium charter, art. 3',
     100));
@@ -103,16 +114,29 @@ describe('governance', () => {
       (error: ZwError) => error.code);
     expect(refused).toBe('UNAUTHORIZED');
 
-    // Health is removed: its validator leaves and its administrator can no longer vote.
+    // Health is suspended (four of five agencies): its validator leaves the set two heights
+    // later, and its administrator's votes are refused.
     const healthValidator = network.manifest.nodes[3]?.address ?? '';
-    const removal = resultOf(await propose(market, 'remove-agency',
-      { id: network.manifest.nodes[3]?.agency ?? '' }, 'Reorganised into another commission',
-      'Municipal decision 2026-17', 100));
-    await vote(tax, removal.id as Uint8Array, 'yes');
-    await vote(police, removal.id as Uint8Array, 'yes');
-    const removed = await vote(health, removal.id as Uint8Array, 'no');
-    expect(resultOf(removed).status).toBe('open');
-    const done = await vote(adminAccount(dir, 'edu', client), removal.id as Uint8Array, 'yes');
+    const healthId = network.manifest.nodes[3]?.agency ?? '';
+    const eduAdmin = adminAccount(dir, 'edu', client);
+    const suspension = resultOf(await propose(market, 'suspend-agency', { id: healthId },
+      'Under investigation', 'Municipal decision 2026-16', 100));
+    for (const admin of [tax, police]) await vote(admin, suspension.id as Uint8Array, 'yes');
+    const suspended = await vote(eduAdmin, suspension.id as Uint8Array, 'yes');
+    expect(resultOf(suspended).status).toBe('executed');
+    const suspendedAt = suspended.status === 'committed' ? suspended.height : 0;
+    expect(await setAt(suspendedAt + 1)).toContain(healthValidator);
+    expect(await setAt(suspendedAt + 2)).not.toContain(healthValidator);
+
+    // Then it is removed by three of the four active agencies; it cannot vote against.
+    const removal = resultOf(await propose(market, 'remove-agency', { id: healthId },
+      'Reorganised into another commission', 'Municipal decision 2026-17', 100));
+    const healthAgainst = await health.send('governance', 'vote',
+      { id: removal.id as Uint8Array, vote: 'no' }).then(() => 'admitted',
+      (error: ZwError) => error.code);
+    expect(healthAgainst).toBe('UNAUTHORIZED');
+    expect(resultOf(await vote(tax, removal.id as Uint8Array, 'yes')).status).toBe('open');
+    const done = await vote(police, removal.id as Uint8Array, 'yes');
     expect(resultOf(done).status).toBe('executed');
     const removedAt = done.status === 'committed' ? done.height : 0;
     expect(await setAt(removedAt + 2)).not.toContain(healthValidator);

@@ -6,11 +6,15 @@
 // the root issued. Refused with BAD_ARGUMENTS and a reason: a root that is not a CA or may not
 // sign certificates, an expired one, a changed signature, an SM2 root signed with another user
 // id, a root or TLS CA naming another agency, a TLS CA another root issued, and a root that
-// cannot anchor TLS without a TLS CA. Last, nodes whose TLS CA an SM2 root issued join the mesh.
+// cannot anchor TLS without a TLS CA. Last, the trust anchor form the node gives the transport
+// is what `openssl x509 -trustout` writes, and with it a node whose TLS CA an SM2 root issued
+// connects to a node of a zw-made CA in both directions (dialing and dialed).
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { getSuite } from '../../src/crypto/index.js';
 import { createAgencyCa, issueNodeCertificate } from '../../src/network/index.js';
-import { checkAgencyCertificates, proposedAgencyCertificates } from '../../src/node/agency-ca.js';
+import {
+  checkAgencyCertificates, peerTrustAnchor, proposedAgencyCertificates,
+} from '../../src/node/agency-ca.js';
 import type { AgencyCertificates } from '../../src/node/agency-ca.js';
 import { makeMembers, startNode, stopAll, waitFor } from '../network/helpers.js';
 import type { Member, TestNode } from '../network/helpers.js';
@@ -136,24 +140,34 @@ describe('node TLS under a PKI root', () => {
     await stopAll(running.splice(0));
   });
 
-  it('meshes a node whose TLS CA an SM2 root issued with a node of a zw-made CA', async () => {
-    const suite = getSuite('intl');
-    const root = pki.root('sm2');
-    const tlsCa = pki.issue(root, 'sm2', { agency: id, pathLength: 0 });
-    expect(outcome({ caCert: root.certPem, tlsCaCert: tlsCa.certPem })).toBe('accepted: tls');
-    const key = suite.generateKeyPair();
-    const edu: Member = { agencyId: id, ca: tlsCa,
-      tls: issueNodeCertificate(tlsCa, { agencyId: id, nodeName: 'edu' }), key,
-      address: Buffer.from(suite.address(key.publicKey)).toString('hex') };
-    const [market] = makeMembers(suite, 1) as [Member];
-    const members = [edu, market];
-    const first = await startNode({ suite, member: edu, members });
-    running.push(first);
-    const second = await startNode({ suite, member: market, members,
-      peers: [{ host: '127.0.0.1', port: first.network.port }] });
-    running.push(second);
-    await waitFor(() => first.network.peers().length === 1 && second.network.peers().length === 1,
-      'the two nodes connect');
-    expect(second.network.peers()[0]?.agency).toBe(id);
+  it('gives the transport the anchor as openssl -trustout writes it', () => {
+    const tlsCa = pki.issue(pki.root('sm2'), 'sm2', { agency: id });
+    expect(peerTrustAnchor(tlsCa.certPem).replace(/\s/g, ''))
+      .toBe(pki.trustedForPeers(tlsCa.certPem).replace(/\s/g, ''));
   });
+
+  it.each(['dials', 'is dialed by'])(
+    'connects a node under an SM2 root that %s a node of a zw-made CA', async (direction) => {
+      const suite = getSuite('intl');
+      const root = pki.root('sm2');
+      const tlsCa = pki.issue(root, 'sm2', { agency: id, pathLength: 0 });
+      const anchor = checkAgencyCertificates({ id, caCert: root.certPem,
+        tlsCaCert: tlsCa.certPem }, Date.now());
+      const key = suite.generateKeyPair();
+      const edu: Member = { agencyId: id, ca: { ...tlsCa, certPem: peerTrustAnchor(anchor) },
+        tls: issueNodeCertificate(tlsCa, { agencyId: id, nodeName: 'edu' }), key,
+        address: Buffer.from(suite.address(key.publicKey)).toString('hex') };
+      const [market] = makeMembers(suite, 1) as [Member];
+      const members = [edu, market];
+      const [listener, dialer] = direction === 'dials' ? [market, edu] : [edu, market];
+      const first = await startNode({ suite, member: listener, members });
+      running.push(first);
+      const second = await startNode({ suite, member: dialer, members,
+        peers: [{ host: '127.0.0.1', port: first.network.port }] });
+      running.push(second);
+      await waitFor(() => first.network.peers().length === 1 &&
+        second.network.peers().length === 1, 'the two nodes connect');
+      expect(first.network.peers()[0]?.agency).toBe(dialer.agencyId);
+      expect(second.network.peers()[0]?.agency).toBe(listener.agencyId);
+    });
 });

@@ -72,6 +72,15 @@ export class PkiFixtures {
     return this.read(name);
   }
 
+  /** `openssl x509 -addtrust clientAuth -addtrust serverAuth -trustout` of a certificate. */
+  trustedForPeers(certPem: string): string {
+    const name = this.next();
+    writeFileSync(join(this.dir, `${name}.in.pem`), certPem);
+    this.openssl(['x509', '-in', `${name}.in.pem`, '-addtrust', 'clientAuth',
+      '-addtrust', 'serverAuth', '-trustout', '-out', `${name}.pem`]);
+    return readFileSync(join(this.dir, `${name}.pem`), 'utf8');
+  }
+
   private next(): string {
     this.count += 1;
     return `c${this.count}`;
