@@ -30,6 +30,12 @@ export interface FetchBody {
   readonly caseNumber: string;
   readonly officialId: string;
   readonly system: string;
+  /**
+   * For an access the law allows to keep from the person for a time (e.g. during an
+   * investigation): the height from which the citizen's view shows it. Until then it appears
+   * there as a covert access with this height, never left out; auditors see it at once.
+   */
+  readonly disclosureHeight: number | null;
 }
 
 /** What the requester receives, and what the responseHash on chain is the hash of. */
@@ -121,7 +127,7 @@ export function parseUploadBody(body: CborValue, items: readonly string[], chain
 export function parseFetchBody(body: CborValue): FetchBody {
   const record = recordOf(body);
   onlyKeys(record, ['entry', 'items', 'subjects', 'offset', 'limit', 'purpose', 'caseNumber',
-    'officialId', 'system'], 'fetch');
+    'officialId', 'system', 'disclosureHeight'], 'fetch');
   const items = record.items;
   if (!Array.isArray(items) || items.length === 0 || items.length > 200 ||
       !items.every((item) => typeof item === 'string' && item.length > 0 && item.length <= 100) ||
@@ -147,7 +153,16 @@ export function parseFetchBody(body: CborValue): FetchBody {
     subjects: subjects as string[], offset, limit,
     purpose: text(record.purpose, 'purpose'), caseNumber: text(record.caseNumber, 'caseNumber'),
     officialId: text(record.officialId, 'officialId'), system: text(record.system, 'system'),
+    disclosureHeight: disclosureOf(record.disclosureHeight),
   };
+}
+
+function disclosureOf(value: CborValue | undefined): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw bad('disclosureHeight: a height, or null for an access the person sees at once');
+  }
+  return value;
 }
 
 /** Keeps only the granted items of each record. */

@@ -332,6 +332,7 @@ export class ExchangeService {
       requester, requesterMember: toHex(verified.address), officialId: body.officialId,
       caseNumber: body.caseNumber, system: body.system, purpose: body.purpose,
       entry: body.entry, items: [...body.items], requestHash: toHex(verified.hash),
+      disclosureHeight: body.disclosureHeight,
     };
     const dataset = this.host.datasets.dataset(body.entry);
     const refusal = !check.allowed

@@ -45,6 +45,8 @@ export interface FetchInput {
   readonly officialId: string;
   /** The requesting information system, as the citizen's view will show it. */
   readonly system: string;
+  /** A covert access (by law): the height from which the person's view shows it. */
+  readonly disclosureHeight?: number;
 }
 
 export interface FetchedPayload {
@@ -93,6 +95,7 @@ export async function fetchData(account: Account, input: FetchInput,
     ...(input.subjects === undefined ? {} : { subjects: [...input.subjects] }),
     ...(input.offset === undefined ? {} : { offset: input.offset }),
     ...(input.limit === undefined ? {} : { limit: input.limit }),
+    ...(input.disclosureHeight === undefined ? {} : { disclosureHeight: input.disclosureHeight }),
   };
   const request = await account.exchangeRequest('fetch', body);
   const result = await account.client.post<Omit<FetchedData, 'proven'> & { payload: JsonValue }>(

@@ -218,6 +218,21 @@ describe('fetches', () => {
       acknowledged: { by: taxNode.address, matches: true } });
   });
 
+  it('keeps a covert access from the person until its disclosure height, never omitting it',
+    async () => {
+      const subject = deriveSubjectId(citizen, chainId);
+      const disclosureHeight = chain.height + 50;
+      const covert = await taxNode.service.fetch(signed(taxStaff, 'fetch',
+        fetchBody({ subjects: [subject], disclosureHeight })));
+      const view = (): CborValue[] => (chain.query('sharing', 'usage', { subject }) as
+        { items: CborValue[] }).items;
+      expect(view()[0]).toEqual({ id: covert.receiptId, covert: true,
+        disclosedAfterHeight: disclosureHeight });
+      while (chain.height < disclosureHeight) chain.block([]);
+      expect(view()[0]).toMatchObject({ id: covert.receiptId, covert: false, agency: tax,
+        purpose: 'tax registration check' });
+    });
+
   it('refuses an item outside the grant, and records the refusal', async () => {
     const before = receiptsOnChain().length;
     const error = await refusal(taxNode.service.fetch(signed(taxStaff, 'fetch',
