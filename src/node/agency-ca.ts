@@ -17,7 +17,7 @@
 // when it builds its context (Node 20.20's setSecureContext copies a fixed list of options), so
 // the node hands the transport each anchor as an OpenSSL TRUSTED CERTIFICATE, marked trusted for
 // client and server authentication: OpenSSL ends a chain at such a certificate on both sides.
-import { X509Certificate, createPublicKey, verify } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey, verify } from 'node:crypto';
 import { ErrorCode, ZwError, bytesEqual } from '../core/index.js';
 import type { CborValue } from '../core/index.js';
 import { certificateOids, getSuite, keyUsageBits, readCertificate } from '../crypto/index.js';
@@ -39,16 +39,58 @@ const processedExtensions: readonly string[] = [certificateOids.basicConstraints
 
 type Refuse = (reason: string) => never;
 
+/** What the clock-free checks found: the TLS anchor and each certificate's validity. */
+interface Verified {
+  readonly anchor: string;
+  readonly validity: readonly { readonly what: string; readonly notBeforeMs: number;
+    readonly notAfterMs: number }[];
+}
+
+/**
+ * The node re-checks every active agency after each block, and an SM2 verification costs about
+ * a millisecond, so outcomes of the clock-free checks are kept by a hash of the certificates;
+ * only validity is checked against the clock each time.
+ */
+const verifiedEntriesMax = 512;
+const verifiedCache = new Map<string, Verified | string>();
+
 /**
  * Checks an agency's root CA (and TLS CA, when given) at `nowMs`; returns the PEM that node TLS
  * trusts for the agency. Throws BAD_ARGUMENTS with the reason when a check fails.
  */
 export function checkAgencyCertificates(agency: AgencyCertificates, nowMs: number): string {
+  const key = createHash('sha256').update(JSON.stringify([agency.id, agency.caCert,
+    agency.tlsCaCert ?? null])).digest('hex');
+  let outcome = verifiedCache.get(key);
+  if (outcome === undefined) {
+    try {
+      outcome = verifyCertificates(agency);
+    } catch (error) {
+      // Only refusals are kept; e.g. an SM2 addon that is not built is no verdict.
+      if (!(error instanceof ZwError) || error.code !== ErrorCode.BAD_ARGUMENTS) throw error;
+      outcome = error.message;
+    }
+    if (verifiedCache.size >= verifiedEntriesMax) verifiedCache.clear();
+    verifiedCache.set(key, outcome);
+  }
+  if (typeof outcome === 'string') throw new ZwError(ErrorCode.BAD_ARGUMENTS, outcome);
+  for (const { what, notBeforeMs, notAfterMs } of outcome.validity) {
+    if (notBeforeMs > nowMs || notAfterMs < nowMs) {
+      throw new ZwError(ErrorCode.BAD_ARGUMENTS, `CA of ${agency.id}: ${what} is not valid ` +
+        `now (valid ${new Date(notBeforeMs).toISOString()} to ` +
+        `${new Date(notAfterMs).toISOString()})`);
+    }
+  }
+  return outcome.anchor;
+}
+
+/** Every check but validity: structure, signatures, binding and the TLS anchor. */
+function verifyCertificates(agency: AgencyCertificates): Verified {
   const refuse: Refuse = (reason) => {
     throw new ZwError(ErrorCode.BAD_ARGUMENTS, `CA of ${agency.id}: ${reason}`);
   };
   const root = parse(agency.caCert, 'caCert', refuse);
-  checkCa(root, 'caCert', nowMs, refuse);
+  checkCa(root, 'caCert', refuse);
   if (!bytesEqual(root.issuer, root.subject) || !signedBy(root, root.publicKey)) {
     refuse('caCert is not self-signed by its own key');
   }
@@ -61,10 +103,10 @@ export function checkAgencyCertificates(agency: AgencyCertificates, nowMs: numbe
       refuse('caCert cannot anchor node TLS (a P-256 CA naming the agency can); add ' +
         'tlsCaCert, a P-256 CA issued by caCert with URI urn:zhengwu:agency:<id>');
     }
-    return agency.caCert;
+    return { anchor: agency.caCert, validity: [validityOf(root, 'caCert')] };
   }
   const tls = parse(agency.tlsCaCert, 'tlsCaCert', refuse);
-  checkCa(tls, 'tlsCaCert', nowMs, refuse);
+  checkCa(tls, 'tlsCaCert', refuse);
   if (root.basicConstraints?.pathLength === 0) {
     refuse('caCert may not issue CA certificates (pathLenConstraint 0)');
   }
@@ -72,7 +114,12 @@ export function checkAgencyCertificates(agency: AgencyCertificates, nowMs: numbe
     refuse('tlsCaCert is not issued by caCert');
   }
   if (!anchorsTls(tls, agency.id)) refuse('tlsCaCert must be a P-256 CA naming the agency');
-  return agency.tlsCaCert;
+  return { anchor: agency.tlsCaCert,
+    validity: [validityOf(root, 'caCert'), validityOf(tls, 'tlsCaCert')] };
+}
+
+function validityOf(certificate: ParsedCertificate, what: string): Verified['validity'][number] {
+  return { what, notBeforeMs: certificate.notBeforeMs, notAfterMs: certificate.notAfterMs };
 }
 
 function parse(pem: string, what: string, refuse: Refuse): ParsedCertificate {
@@ -89,15 +136,10 @@ function parse(pem: string, what: string, refuse: Refuse): ParsedCertificate {
   }
 }
 
-function checkCa(certificate: ParsedCertificate, what: string, nowMs: number,
-  refuse: Refuse): void {
+function checkCa(certificate: ParsedCertificate, what: string, refuse: Refuse): void {
   if (certificate.basicConstraints?.ca !== true) refuse(`${what} is not a CA certificate`);
   if (!(certificate.keyUsage ?? []).includes(keyUsageBits.keyCertSign)) {
     refuse(`${what} may not sign certificates (keyUsage lacks keyCertSign)`);
-  }
-  if (certificate.notBeforeMs > nowMs || certificate.notAfterMs < nowMs) {
-    refuse(`${what} is not valid now (valid ${new Date(certificate.notBeforeMs).toISOString()}` +
-      ` to ${new Date(certificate.notAfterMs).toISOString()})`);
   }
   const unknown = certificate.criticalExtensions.filter((id) => !processedExtensions.includes(id));
   if (unknown.length > 0) refuse(`${what} has critical extensions ${unknown.join(', ')}`);
