@@ -469,6 +469,39 @@ export class ExchangeService {
     }
   }
 
+  // ---- Deadlines -----------------------------------------------------------------------------
+
+  private sweeping = false;
+
+  /** The data authority named in the catalog's config; null on a chain without a catalog. */
+  private authorityAgency(): string | null {
+    try {
+      const config = this.host.query(catalogContract, 'config', null) as
+        { authorityAgency?: string } | null;
+      return config?.authorityAgency ?? null;
+    } catch (error) {
+      if (isZwError(error) && error.code === ErrorCode.UNKNOWN_CONTRACT) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * After each committed block: a node of the data authority escalates overdue requests (and
+   * marks expired grants) as soon as a sweep has work, so deadlines hold even when nobody else
+   * calls the sharing contract. Other agencies' nodes leave it to the authority's.
+   */
+  onBlock(time: number, height: number): void {
+    if (this.sweeping || this.authorityAgency() !== this.host.agency) return;
+    const due = this.host.query(sharingContract, 'sweepDue', { time, height: height + 1 }) as
+      { overdue: boolean; expiring: boolean };
+    if (!due.overdue && !due.expiring) return;
+    this.sweeping = true;
+    this.host.submit(sharingContract, 'escalateOverdue', {}).catch((error: unknown) => {
+      this.host.log('warn', 'escalating overdue requests failed',
+        { err: (error as Error).message });
+    }).finally(() => { this.sweeping = false; });
+  }
+
   /** Fails every waiting fetch; the node is stopping. */
   close(): void {
     for (const [key, waiting] of this.waiting) {

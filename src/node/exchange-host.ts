@@ -75,11 +75,17 @@ export class NodeExchange {
     return true;
   }
 
-  /** Called with every committed block's receipts. */
-  onCommitted(receipts: readonly Receipt[]): void {
+  /** Called with every committed block (its time and height) and its receipts. */
+  onCommitted(time: number, height: number, receipts: readonly Receipt[]): void {
     for (const receipt of receipts) {
       const waiter = this.pending.get(toHex(receipt.txHash));
       if (waiter !== undefined) waiter(receipt);
+    }
+    try {
+      this.service.onBlock(time, height);
+    } catch (error) {
+      // A chain without the sharing contracts (or an old genesis) has nothing to sweep.
+      this.init.log('warn', 'deadline check failed', { err: (error as Error).message });
     }
   }
 

@@ -316,7 +316,8 @@ export class ZhengwuNode implements ApiBackend {
 
   /** After a block is durable: clean the mempool, then tell subscribers. */
   private committed(applied: AppliedBlock): void {
-    this.exchange.onCommitted(applied.receipts);
+    this.exchange.onCommitted(applied.block.header.time, applied.block.header.height,
+      applied.receipts);
     const hashes = applied.receipts.map((receipt) => toHex(receipt.txHash));
     for (const txHash of hashes) this.verified.delete(txHash);
     this.mempool.update(hashes);

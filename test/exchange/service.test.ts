@@ -101,6 +101,7 @@ let marketStaff: KeyPair;
 let marketSystem: KeyPair;
 let taxStaff: KeyPair;
 let policeStaff: KeyPair;
+let authority: KeyPair;
 
 function signed(key: KeyPair, action: ExchangeAction, body: CborValue,
   overrides: { chainId?: string; expiryHeight?: number } = {}): Uint8Array {
@@ -141,7 +142,7 @@ beforeAll(async () => {
   marketSystem = member(market, ['exchange']);
   taxStaff = member(tax, ['staff']);
   policeStaff = member(police, ['staff']);
-  const authority = member(authorityAgency, ['data-authority', 'staff']);
+  authority = member(authorityAgency, ['data-authority', 'staff']);
   ok(marketStaff, 'catalog', 'registerDuty', { code: 'market-registration', name: '登记',
     legalBasis: '《市场主体登记管理条例》' });
   const entry = {
@@ -333,4 +334,38 @@ describe('fetches', () => {
     expect((await refusal(taxNode.service.fetch(signed(taxStaff, 'fetch',
       fetchBody({ limit: 40 }))))).code).toBe('BAD_ARGUMENTS');
   });
+});
+
+describe('deadlines', () => {
+  it('the data authority\'s node escalates an overdue request without anyone touching it',
+    async () => {
+      const conditional = '301001003/000001';
+      ok(marketStaff, 'catalog', 'publish', { entry: {
+        code: conditional, name: '行政处罚信息', providerCode: '11110000000000001M',
+        abstract: 'Administrative penalties.', format: 'database',
+        items: [{ name: 'decision', type: 'string', personal: false, sensitive: true }],
+        sharingType: 'CONDITIONAL', legalBasis: 'law', conditions: 'supervision only',
+        method: 'api', open: 'not-open', updateCycle: 'daily', related: [], grade: 'general',
+        duties: ['market-registration'], schemaHash: 'cd'.repeat(32) } });
+      ok(authority, 'catalog', 'review', { code: conditional, version: 1, approve: true });
+      const request = ok(taxStaff, 'sharing', 'request', { entry: conditional,
+        items: ['decision'], purpose: 'supervision', scenario: 'audit', legalBasis: 'law',
+        validUntil: chain.height + 1_000 }) as { id: string; status: string };
+      expect(request.status).toBe('pending');
+      const authorityNode = startNode(authorityAgency);
+      // Nothing is due yet: no transaction.
+      const before = chain.height;
+      authorityNode.service.onBlock(chain.time, chain.height);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(chain.height).toBe(before);
+      // Two weeks later the provider has not answered: the authority's node escalates.
+      chain.time += 14 * 86_400_000;
+      chain.block([]);
+      taxNode.service.onBlock(chain.time, chain.height);
+      authorityNode.service.onBlock(chain.time, chain.height);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(chain.height).toBe(before + 2);
+      expect(chain.query('sharing', 'getRequest', { id: request.id })).toMatchObject({
+        status: 'escalated', escalation: { reason: 'overdue' } });
+    });
 });

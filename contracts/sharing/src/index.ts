@@ -625,6 +625,22 @@ export const requests = query((args: { agency: string; side: 'requester' | 'prov
       ? state.get<SharingRequest>(requestKey(id)) ?? null : null);
 });
 
+/**
+ * Whether a sweep has work at block time `time` and height `height`: the data authority's nodes
+ * ask after each block and, when it has, call `escalateOverdue`, so an overdue request is
+ * escalated within a block or two even when no one touches this contract.
+ */
+export const sweepDue = query((args: { time: number; height: number }) => {
+  require(Number.isSafeInteger(args?.time) && Number.isSafeInteger(args?.height),
+    'sweepDue {time, height}', 'BAD_ARGUMENTS');
+  const [due] = state.range({ prefix: 'due/', limit: 1 });
+  const [expiring] = state.range({ prefix: 'exp/', limit: 1 });
+  return {
+    overdue: due !== undefined && Number(due[0].slice(4, 19)) <= args.time,
+    expiring: expiring !== undefined && Number(expiring[0].slice(4, 16)) <= args.height,
+  };
+});
+
 /** The data authority's queue: escalated requests. */
 export const escalated = query((args: { after?: string; limit?: number } | null) =>
   page('qx/', args, (id) => state.get<SharingRequest>(requestKey(id)) ?? null));
