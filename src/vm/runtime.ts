@@ -9,6 +9,7 @@ import type {
 } from 'quickjs-emscripten-core';
 import { ErrorCode, ZwError, assert, decode, encode, isZwError, limits } from '../core/index.js';
 import type { CborValue } from '../core/index.js';
+import { ModuleHeap } from './heap.js';
 import { KeyIndex, dataKey } from './key-index.js';
 import type { RawState } from './key-index.js';
 import { meterName } from './instrument.js';
@@ -82,6 +83,7 @@ function wrapCode(code: string): string {
 
 /** One contract's runtime and context. Dispose it when the block (or query) ends. */
 export class ContractSession {
+  private readonly heap: ModuleHeap;
   private readonly runtime: QuickJSRuntime;
   private readonly context: QuickJSContext;
   private readonly meter: QuickJSHandle;
@@ -100,6 +102,8 @@ export class ContractSession {
   }
 
   constructor(module: VmModule, readonly name: string, code: string) {
+    this.heap = ModuleHeap.of(module);
+    this.heap.opened();
     this.runtime = module.newRuntime();
     this.runtime.setMemoryLimit(limits.contractMemoryBytesMax);
     this.runtime.setMaxStackSize(limits.contractStackBytesMax);
@@ -369,7 +373,10 @@ export class ContractSession {
       if (handle?.alive === true) handle.dispose();
     }
     if (this.context.alive) this.context.dispose();
-    if (this.runtime.alive) this.runtime.dispose();
+    if (this.runtime.alive) {
+      this.runtime.dispose();
+      this.heap.closed();
+    }
   }
 }
 
@@ -429,11 +436,19 @@ function range(state: RawState, options: CborValue): CborValue {
 export class ContractVm {
   private readonly sessions = new Map<string, ContractSession>();
 
-  constructor(readonly module: VmModule) {}
+  private readonly heap: ModuleHeap;
 
-  /** Ends the previous block's sessions; MUST be called BEFORE a block executes. */
+  constructor(readonly module: VmModule) {
+    this.heap = ModuleHeap.of(module);
+  }
+
+  /**
+   * Ends the previous block's sessions and puts the module's heap back as loaded, so that the
+   * block runs as on a new module instance; MUST be called BEFORE a block executes.
+   */
   beginBlock(): void {
     this.endBlock();
+    this.heap.restore();
   }
 
   endBlock(): void {
