@@ -133,7 +133,7 @@ describe('rate limits', () => {
   it('disconnects a peer that keeps exceeding its byte rate', async () => {
     // Small frame limits so that a small byte bucket still admits the largest frame.
     const small = { txBytesMax: 2_000, proposalBytesMax: 2_000, blockResponseBytesMax: 2_000,
-      blockPartBytesMax: 2_000 };
+      blockPartBytesMax: 2_000, dataRequestBytesMax: 2_000, dataResponseBytesMax: 2_000 };
     const limits = { ...small, bytesPerSecondMax: 4_000, bytesBurstMax: 4_000,
       rateDropsMax: 10 };
     const nodeA = await startNode({ suite, member: a, members, limits });
