@@ -42,6 +42,11 @@ const message: fc.Arbitrary<NetworkMessage> = fc.oneof(
   fc.record({ chainId: fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,20}$/).map(asChainId),
     publicKey: bytes(1, messageShape.publicKeyBytesMax), signature })
     .map((r) => ({ type: 'hello' as const, ...r })),
+  fc.record({ id: bytes(16, 16), request: bytes(1, 300),
+    encryptionKey: bytes(1, messageShape.publicKeyBytesMax) })
+    .map((r) => ({ type: 'data-request' as const, ...r })),
+  fc.record({ id: bytes(16, 16), body: bytes(1, 300) })
+    .map((r) => ({ type: 'data-response' as const, ...r })),
 );
 
 function expectRefused(action: () => unknown): void {
