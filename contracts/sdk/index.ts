@@ -22,7 +22,10 @@ export interface CallContext {
   readonly roles: readonly string[];
   readonly txHash: string | null;
   readonly height: number;
-  /** Block time in milliseconds, from the block header (never a clock). */
+  /**
+   * Block time in milliseconds, from the block header (never a clock); in a query, the latest
+   * committed block's.
+   */
   readonly time: number;
 }
 
@@ -216,7 +219,10 @@ export function emit(name: string, data: Value = null): void {
   Zhengwu.emit(name, data);
 }
 
-/** Calls another contract's transaction method; its failure fails this call unless caught. */
+/**
+ * Calls another contract's method: a transaction method from a transaction, a query method from
+ * a query (read-only, in the same block). Its failure fails this call unless caught.
+ */
 export function call<R extends Value = Value>(contract: string, method: string, args: Value = null):
   R {
   return Zhengwu.call(contract, method, args) as R;

@@ -47,8 +47,21 @@ export interface CallContext {
 
 export interface QueryContext {
   readonly chainId: ChainId;
+  /** The latest committed block's height and time (milliseconds; 0 before any block). */
   readonly height: Height;
+  readonly time: number;
   readonly state: Pick<ContractState, 'get'>;
+  /** The contract whose query called this one, or null for the query the client asked. */
+  readonly caller: string | null;
+  /** The query's one gas budget, shared with the queries it calls (bounded, never charged). */
+  gasRemaining(): number;
+  /** Charges the budget; throws OUT_OF_GAS past `limits.contractQueryGasMax`. */
+  chargeGas(amount: number): void;
+  /**
+   * Calls another contract's query method, at most `limits.contractCallDepthMax` deep. It sees
+   * the same height and time and can write nothing: queries have no write path at all.
+   */
+  call(contract: string, method: string, args: CborValue): CborValue;
 }
 
 export type MethodSpec =

@@ -272,7 +272,8 @@ export class Chain {
 
   query(contract: string, method: string, args: CborValue): CborValue {
     return runQuery(this.genesis.suite.hash, this.contracts, this.latestState,
-      { chainId: this.genesis.chainId, height: asHeight(this.height) }, contract, method, args);
+      { chainId: this.genesis.chainId, height: asHeight(this.height),
+        time: this.tipValue?.header.time ?? 0 }, contract, method, args);
   }
 
   evidence(limit: number, offset: number): { id: string; height: number; validator: string;

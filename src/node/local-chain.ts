@@ -90,6 +90,7 @@ export class LocalChain {
 
   query(contract: string, method: string, args: CborValue = null): CborValue {
     return runQuery(this.suite.hash, this.registry, { get: (key) => this.state.get(toHex(key)) },
-      { chainId: localChainId, height: this.height as Height }, contract, method, args);
+      { chainId: localChainId, height: this.height as Height, time: this.time }, contract, method,
+      args);
   }
 }

@@ -286,24 +286,17 @@ function txHost(ctx: CallContext, name: string): ContractHost {
 }
 
 function queryHost(ctx: QueryContext, name: string): ContractHost {
-  const info: CallInfo = { contract: name, caller: null, sender: null, agency: null, roles: [],
-    txHash: null, height: ctx.height, time: 0 };
-  let remaining: number = limits.contractQueryGasMax;
+  const info: CallInfo = { contract: name, caller: ctx.caller, sender: null, agency: null,
+    roles: [], txHash: null, height: ctx.height, time: ctx.time };
   const readOnly = (): never => {
-    throw new ZwError(ErrorCode.UNAUTHORIZED, 'a query cannot write state, emit or call');
+    throw new ZwError(ErrorCode.UNAUTHORIZED, 'a query cannot write state or emit events');
   };
   const state: RawState = { get: (key) => ctx.state.get(key), set: readOnly, delete: readOnly };
   return {
     info, readOnly: true, state,
-    gasRemaining: () => remaining,
-    chargeGas: (amount) => {
-      remaining -= amount;
-      if (remaining < 0) {
-        remaining = 0;
-        throw new ZwError(ErrorCode.OUT_OF_GAS, `query exceeded ${limits.contractQueryGasMax} gas`);
-      }
-    },
+    gasRemaining: () => ctx.gasRemaining(),
+    chargeGas: (amount) => ctx.chargeGas(amount),
     emit: readOnly,
-    call: readOnly,
+    call: (contract, method, args) => ctx.call(contract, method, args),
   };
 }

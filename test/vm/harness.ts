@@ -77,7 +77,7 @@ export class TestChain {
 
   query(contract: string, method: string, args: CborValue): CborValue {
     return runQuery(this.suite.hash, this.registry, { get: (key) => this.state.get(toHex(key)) },
-      { chainId, height: this.height as Height }, contract, method, args);
+      { chainId, height: this.height as Height, time: this.time }, contract, method, args);
   }
 
   /** A digest of the whole state, standing in for the state root. */
