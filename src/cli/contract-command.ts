@@ -9,12 +9,12 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { build } from 'esbuild';
 import {
-  ErrorCode, ZwError, fromJsonValue, isZwError, toJsonValue,
+  ErrorCode, ZwError, concatBytes, fromJsonValue, isZwError, toHex, toJsonValue, utf8,
 } from '../core/index.js';
 import type { CborValue } from '../core/index.js';
 import { LocalChain, loadVm } from '../node/index.js';
 import {
-  Account, ZhengwuClient, getSuite, openKeystore,
+  Account, ZhengwuClient, getSuite, openKeystore, proposals, propose, receiptResult,
 } from '../sdk/index.js';
 import type { KeyPair, TxView } from '../sdk/index.js';
 import { buildContract, contractEntry, contractSdkPath } from './contract-build.js';
@@ -257,31 +257,105 @@ function committed(view: TxView): Extract<TxView, { status: 'committed' }> {
   return view;
 }
 
+interface DeployFlags extends NodeKeyFlags, ProjectFlags {
+  readonly name?: string;
+  readonly version?: string;
+  readonly init?: string;
+  readonly upgrade?: boolean;
+  readonly reason?: string;
+  readonly legalBasis?: string;
+  readonly deadlineBlocks: string;
+}
+
 function deployCommand(): Command {
   return new Command('deploy')
-    .description('build and deploy (or --upgrade) the contract in --dir')
-    .requiredOption('--key <keystore>', 'keystore of an address listed in contractDeployers')
+    .description('build and deploy (or --upgrade) the contract in --dir; unless the key is a ' +
+      'genesis deployer, first propose the deployment of this exact source to governance')
+    .requiredOption('--key <keystore>', 'keystore of a genesis deployer or an agency admin')
     .option('--dir <dir>', 'contract project folder', '.')
     .option('--name <name>', 'contract name (default: contract.json or the folder name)')
     .option('--version <version>', 'version (default: contract.json or 0.0.1)')
     .option('--init <json>', 'arguments for the contract\'s init method')
     .option('--upgrade', 'upgrade an existing contract, keeping its state')
+    .option('--reason <text>', 'why the contract is needed (for the governance proposal)')
+    .option('--legal-basis <text>', 'the law or decision it rests on (for the proposal)')
+    .option('--deadline-blocks <n>', 'blocks the proposal stays open', '10000')
     .option('--node <url>', 'node API URL', defaultNode)
     .option('--passphrase-file <file>', 'file holding the keystore passphrase')
     .option('--json', 'machine-readable output')
-    .action(run(async (flags: NodeKeyFlags & ProjectFlags & { name?: string;
-      version?: string; init?: string; upgrade?: boolean }) => {
+    .action(run(async (flags: DeployFlags) => {
       const { code } = await buildContract(contractEntry(flags.dir));
       const name = flags.name ?? projectName(flags.dir);
       const version = flags.version ?? projectVersion(flags.dir);
       const sender = await account(flags);
-      const view = committed(await sender.sendAndWait('contracts',
-        flags.upgrade === true ? 'upgrade' : 'deploy',
+      const action = flags.upgrade === true ? 'upgrade' : 'deploy';
+      const sourceHash = sender.suite.hash(utf8(code));
+      if (!await mayDeploy(sender, name, sourceHash)) {
+        const proposal = await proposeDeployment(sender, flags, { name, version, sourceHash });
+        if (proposal.status !== 'executed') {
+          output(flags, { name, version, sourceHash: toHex(sourceHash), proposal: proposal.id,
+            status: proposal.status }, () => `proposed ${action}-contract ${name} ${version} ` +
+            `(source hash ${toHex(sourceHash)}): proposal ${proposal.id} is ${proposal.status}.\n` +
+            `Each agency's admin votes for it:\n  zw gov vote ${proposal.id} yes --key ` +
+            `<agency admin keystore> --node ${flags.node}\nOnce it is approved, run this ` +
+            'command again (with the same source) to deploy.');
+          return;
+        }
+      }
+      const view = committed(await sender.sendAndWait('contracts', action,
         { name, version, source: code, init: parseArgs(flags.init) }, { gasLimit: 10_000_000 }));
       output(flags, { name, version, tx: view.hash, height: view.height,
         result: view.receipt.result }, () => `deployed ${name} ${version} in block ` +
         `${view.height} (tx ${view.hash}, gas ${view.receipt.gasUsed})`);
     }));
+}
+
+/**
+ * Whether the contracts system contract will take this deployment from `sender`: a genesis
+ * deployer may deploy anything, anyone may deploy a source that governance approved.
+ */
+async function mayDeploy(sender: Account, name: string, sourceHash: Uint8Array):
+  Promise<boolean> {
+  const genesis = await sender.client.genesis() as { params?: { contractDeployers?: unknown } };
+  const deployers = genesis.params?.contractDeployers;
+  if (Array.isArray(deployers) && deployers.includes(sender.address)) return true;
+  // The approval's key in the governance namespace (deploymentKey in src/system/keys.ts).
+  const key = concatBytes(utf8(`deployment/${name}/`), sourceHash);
+  const approval = await sender.client.state('governance', key);
+  return approval.value !== null;
+}
+
+/** Proposes the deployment (or joins an open proposal for the very same source). */
+async function proposeDeployment(sender: Account, flags: DeployFlags,
+  deployment: { name: string; version: string; sourceHash: Uint8Array }):
+  Promise<{ id: string; status: string }> {
+  const kind = flags.upgrade === true ? 'upgrade-contract' : 'deploy-contract';
+  const open = await proposals(sender.client, 'open') as unknown as Proposal[];
+  const same = open.find((proposal) => proposal.kind === kind &&
+    proposal.payload.name === deployment.name &&
+    toHex(proposal.payload.sourceHash) === toHex(deployment.sourceHash));
+  if (same !== undefined) return { id: toHex(same.id), status: same.status };
+  if (flags.reason === undefined || flags.legalBasis === undefined) {
+    throw new ZwError(ErrorCode.UNAUTHORIZED, `${sender.address} is not a genesis deployer and ` +
+      `no approved ${kind} proposal has this source; give --reason and --legal-basis to ` +
+      'propose it to governance');
+  }
+  const deadline = Number(flags.deadlineBlocks);
+  if (!Number.isSafeInteger(deadline) || deadline < 1) {
+    throw new ZwError(ErrorCode.INVALID_ARGUMENT, '--deadline-blocks must be a positive integer');
+  }
+  const view = await propose(sender, kind, { ...deployment }, flags.reason, flags.legalBasis,
+    deadline);
+  const result = receiptResult(view) as { id: Uint8Array; status: string };
+  return { id: toHex(result.id), status: result.status };
+}
+
+/** The fields of a governance proposal this command reads. */
+interface Proposal {
+  readonly id: Uint8Array;
+  readonly kind: string;
+  readonly status: string;
+  readonly payload: { readonly name?: unknown; readonly sourceHash: Uint8Array };
 }
 
 function callCommand(): Command {
