@@ -103,7 +103,7 @@ export interface ReceiptSearch {
 }
 
 /** Bump when a table or its meaning changes: the node then rebuilds the index at start-up. */
-export const dataIndexSchemaVersion = 1;
+export const dataIndexSchemaVersion = 2;
 const versionKey = 'data_index_schema';
 const heightKey = 'data_index_height';
 /** The trigram tokenizer matches substrings of at least this many characters. */
@@ -119,7 +119,6 @@ CREATE TABLE catalog_entries (
   item_names TEXT NOT NULL, status TEXT NOT NULL, version INTEGER NOT NULL,
   height INTEGER NOT NULL);
 CREATE INDEX catalog_by_provider ON catalog_entries (status, provider, code);
-CREATE INDEX catalog_by_category ON catalog_entries (status, category, code);
 CREATE INDEX catalog_by_type ON catalog_entries (status, sharing_type, code);
 CREATE INDEX catalog_by_status ON catalog_entries (status, code);
 CREATE VIRTUAL TABLE catalog_text USING fts5 (text, tokenize = 'trigram');
@@ -347,8 +346,9 @@ export class DataIndex {
       params.push(search.provider);
     }
     if (search.category !== undefined) {
-      // A class digit is the range of its items, so the category index still serves it.
-      where.push('e.category >= ? AND e.category < ?');
+      // Resource codes start with their category, so a category is a range of codes: the
+      // code order serves it alone, and with a provider the provider index's code suffix does.
+      where.push('e.code >= ? AND e.code < ?');
       params.push(search.category, `${search.category}\uffff`);
     }
     if (search.sharingType !== undefined) {
