@@ -1,6 +1,7 @@
 // Proves that contract deployment is decided by the agencies: an agency administrator's deploy
 // is refused without approval, a deploy-contract proposal for that exact source passes with a
 // MAJORITY of the four agencies, and the same deploy then succeeds and the contract runs.
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { utf8 } from '../../src/core/index.js';
@@ -8,7 +9,7 @@ import type { CborValue } from '../../src/core/index.js';
 import { getSuite } from '../../src/crypto/index.js';
 import { buildContract, contractEntry } from '../../src/cli/contract-build.js';
 import { Account, ZhengwuClient, propose, receiptResult, vote } from '../../src/sdk/index.js';
-import { adminAccount, startNetwork } from '../helpers/network.js';
+import { adminAccount, launcher, startNetwork } from '../helpers/network.js';
 import type { RunningNetwork } from '../helpers/network.js';
 
 const suite = getSuite('intl');
@@ -52,5 +53,32 @@ describe('contract deployment by governance', () => {
     const altered = await market.sendAndWait('contracts', 'upgrade',
       { ...deploy, source: `${built.code}\n`, version: '1.0.1' });
     expect(altered.status === 'committed' && altered.receipt.status).toBe('UNAUTHORIZED');
+
+    // The same through the CLI: `zw contract deploy` by an agency admin proposes the exact
+    // source, prints the vote command, and deploys when run again after the votes.
+    const project = join(import.meta.dirname, '../../contracts/examples/registry');
+    const zw = (args: string[], slug: string): { code: number | null; out: string } => {
+      const result = spawnSync(process.execPath, [launcher, ...args, '--node', client.url,
+        '--passphrase-file', join(dir, 'admins', `${slug}.passphrase`)],
+      { encoding: 'utf8' });
+      return { code: result.status, out: `${result.stdout}${result.stderr}` };
+    };
+    const deployArgs = ['contract', 'deploy', '--dir', project, '--name', 'districtregistry',
+      '--version', '1.0.0', '--key', join(dir, 'admins', 'health.key')];
+    const first = zw([...deployArgs, '--reason', 'district programmes', '--legal-basis',
+      'Consortium charter, art. 7'], 'health');
+    expect(first.code, first.out).toBe(0);
+    const id = /proposal ([0-9a-f]{64}) is open/.exec(first.out)?.[1];
+    expect(id, first.out).toBeDefined();
+    expect(first.out).toContain(`zw gov vote ${id ?? ''} yes`);
+    expect(zw(['contract', 'query', 'districtregistry', 'count'], 'health').code).not.toBe(0);
+    for (const slug of ['tax', 'police']) {
+      const voted = zw(['gov', 'vote', id ?? '', 'yes', '--key',
+        join(dir, 'admins', `${slug}.key`)], slug);
+      expect(voted.code, voted.out).toBe(0);
+    }
+    const second = zw(deployArgs, 'health');
+    expect(second.code, second.out).toBe(0);
+    expect(second.out).toContain('deployed districtregistry 1.0.0');
   }, 240_000);
 });
