@@ -211,7 +211,7 @@ function showCommand(): Command {
         : await client.query(catalogContract, 'version', { code, version }));
       if (value === null) {
         throw new ZwError(ErrorCode.NOT_FOUND, version === undefined ? `no catalog entry ${code}`
-          : `entry ${code} has no reviewed version ${version}`);
+          : `entry ${code} has no published version ${version}`);
       }
       output(flags, value, () => (version === undefined ? headLines(value as unknown as HeadView)
         : versionLines('', value as unknown as VersionView)).join('\n'));
