@@ -10,6 +10,7 @@ import {
   proposal, proposals, receiptResult, vote,
 } from '../sdk/index.js';
 import type { ProposalStatusFilter, TxView } from '../sdk/index.js';
+import { pemCertificates } from '../node/index.js';
 import { output, readPassphrase, run } from './io.js';
 
 const defaultNode = process.env.ZW_NODE ?? 'http://127.0.0.1:7701';
@@ -66,11 +67,16 @@ function parsePayload(text: string): CborValue {
 interface CertificateFlags {
   readonly caCert?: string;
   readonly tlsCaCert?: string;
+  readonly caChain?: string;
 }
 
-/** The payload with the PEM files of --ca-cert and --tls-ca-cert (PEM is awkward in JSON). */
+/**
+ * The payload with the PEM files of --ca-cert, --tls-ca-cert and --ca-chain (PEM is awkward in
+ * JSON); the chain file's certificates become the caChain list in their order.
+ */
 function withCertificates(payload: CborValue, flags: CertificateFlags): CborValue {
-  if (flags.caCert === undefined && flags.tlsCaCert === undefined) return payload;
+  if (flags.caCert === undefined && flags.tlsCaCert === undefined &&
+      flags.caChain === undefined) return payload;
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload) ||
       payload instanceof Uint8Array) {
     throw new ZwError(ErrorCode.INVALID_ARGUMENT, '--payload must be a JSON object');
@@ -78,7 +84,9 @@ function withCertificates(payload: CborValue, flags: CertificateFlags): CborValu
   return { ...payload,
     ...(flags.caCert === undefined ? {} : { caCert: readFileSync(flags.caCert, 'utf8') }),
     ...(flags.tlsCaCert === undefined ? {}
-      : { tlsCaCert: readFileSync(flags.tlsCaCert, 'utf8') }) };
+      : { tlsCaCert: readFileSync(flags.tlsCaCert, 'utf8') }),
+    ...(flags.caChain === undefined ? {}
+      : { caChain: pemCertificates(readFileSync(flags.caChain, 'utf8')) }) };
 }
 
 function parseHeight(value: string): number {
@@ -108,7 +116,9 @@ export function govCommand(): Command {
     .option('--deadline-blocks <n>', 'blocks the vote stays open', String(defaultDeadlineBlocks))
     .option('--ca-cert <pem>', 'PEM file to put in the payload as caCert (add-agency, ' +
       'rotate-agency-key), e.g. a root CA from the agency\'s PKI')
-    .option('--tls-ca-cert <pem>', 'PEM file to put in the payload as tlsCaCert'))
+    .option('--tls-ca-cert <pem>', 'PEM file to put in the payload as tlsCaCert')
+    .option('--ca-chain <pem>', 'PEM file of the caCert\'s issuers up to its self-signed root ' +
+      '(issuer first), put in the payload as caChain'))
     .action(run(async (kind: string, flags: SignerFlags & CertificateFlags & { payload: string;
       reason: string; legalBasis: string; deadlineBlocks: string }) => {
       const view = await propose(await signer(flags), kind,

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { ErrorCode, ZwError } from '../core/index.js';
 import {
-  ZhengwuNode, initNetwork, joinNetwork, loadConfig, networkFileName,
+  ZhengwuNode, initNetwork, joinNetwork, loadConfig, networkFileName, pemCertificates,
 } from '../node/index.js';
-import type { JoinOptions, NetworkManifest } from '../node/index.js';
+import type { AgencyPki, JoinOptions, NetworkManifest } from '../node/index.js';
 import { output, readPassphrase, run } from './io.js';
 
 const launcher = fileURLToPath(new URL('../../bin/zw.js', import.meta.url));
@@ -24,6 +24,7 @@ interface InitFlags {
   readonly chainId?: string;
   readonly basePort: string;
   readonly passphraseFile?: string;
+  readonly agencyPki: readonly string[];
   readonly json?: boolean;
 }
 
@@ -39,6 +40,10 @@ export function initCommand(): Command {
       .choices(['intl', 'gm']).default('intl'))
     .option('--chain-id <id>', 'chain id (default zhengwu-local-<suite>)')
     .option('--base-port <port>', 'API ports are base+1, base+2, ...', '7700')
+    .option('--agency-pki <slug=dir>', 'a genesis agency whose CA comes from its PKI: <dir> ' +
+      'holds ca.pem (its CA), tls-ca.pem and tls-ca.key (a P-256 CA the CA issued naming the ' +
+      'agency) and, when ca.pem is not self-signed, chain.pem (its issuers up to the root, ' +
+      'issuer first); repeatable', collect, [])
     .option('--json', 'machine-readable output')
     .action(run((flags: InitFlags) => {
       const passphrase = flags.passphraseFile === undefined ? process.env.ZW_PASSPHRASE
@@ -49,9 +54,34 @@ export function initCommand(): Command {
         ...(flags.validators === undefined ? {} : { validators: Number(flags.validators) }),
         ...(flags.chainId === undefined ? {} : { chainId: flags.chainId }),
         ...(passphrase === undefined ? {} : { passphrase }),
+        ...(flags.agencyPki.length === 0 ? {} : { pki: agencyPkiFlags(flags.agencyPki) }),
       });
       output(flags, manifest, () => describeNetwork(resolve(flags.dir), manifest));
     }));
+}
+
+function collect(value: string, previous: readonly string[]): string[] {
+  return [...previous, value];
+}
+
+/** --agency-pki <slug>=<dir> values as the PKI certificates read from each folder. */
+function agencyPkiFlags(values: readonly string[]): Record<string, AgencyPki> {
+  const pki: Record<string, AgencyPki> = {};
+  for (const value of values) {
+    const split = value.indexOf('=');
+    if (split < 1) {
+      throw new ZwError(ErrorCode.INVALID_ARGUMENT, `--agency-pki ${value}: use <slug>=<dir>`);
+    }
+    const dir = resolve(value.slice(split + 1));
+    const chain = join(dir, 'chain.pem');
+    pki[value.slice(0, split)] = {
+      caCert: readFileSync(join(dir, 'ca.pem'), 'utf8'),
+      ...(existsSync(chain) ? { caChain: pemCertificates(readFileSync(chain, 'utf8')) } : {}),
+      tlsCa: { certPem: readFileSync(join(dir, 'tls-ca.pem'), 'utf8'),
+        keyPem: readFileSync(join(dir, 'tls-ca.key'), 'utf8') },
+    };
+  }
+  return pki;
 }
 
 function describeNetwork(dir: string, manifest: NetworkManifest): string {
@@ -172,16 +202,28 @@ export function nodeCommand(): Command {
   return node;
 }
 
-/** --root-cert with --tls-ca-cert and --tls-ca-key, read from their files, or none at all. */
-function pkiFlags(flags: { rootCert?: string; tlsCaCert?: string; tlsCaKey?: string }):
-  Pick<JoinOptions, 'pki'> {
-  const { rootCert, tlsCaCert, tlsCaKey } = flags;
-  if (rootCert === undefined && tlsCaCert === undefined && tlsCaKey === undefined) return {};
+interface PkiFlags {
+  readonly rootCert?: string;
+  readonly caChain?: string;
+  readonly tlsCaCert?: string;
+  readonly tlsCaKey?: string;
+}
+
+/**
+ * --root-cert with --tls-ca-cert and --tls-ca-key (and --ca-chain when the CA is not
+ * self-signed), read from their files, or none at all.
+ */
+function pkiFlags(flags: PkiFlags): Pick<JoinOptions, 'pki'> {
+  const { rootCert, caChain, tlsCaCert, tlsCaKey } = flags;
+  if (rootCert === undefined && caChain === undefined && tlsCaCert === undefined &&
+      tlsCaKey === undefined) return {};
   if (rootCert === undefined || tlsCaCert === undefined || tlsCaKey === undefined) {
     throw new ZwError(ErrorCode.INVALID_ARGUMENT,
-      '--root-cert, --tls-ca-cert and --tls-ca-key go together');
+      '--root-cert, --tls-ca-cert and --tls-ca-key go together (with --ca-chain if needed)');
   }
-  return { pki: { rootCert: readFileSync(rootCert, 'utf8'),
+  return { pki: { caCert: readFileSync(rootCert, 'utf8'),
+    ...(caChain === undefined ? {}
+      : { caChain: pemCertificates(readFileSync(caChain, 'utf8')) }),
     tlsCa: { certPem: readFileSync(tlsCaCert, 'utf8'),
       keyPem: readFileSync(tlsCaKey, 'utf8') } } };
 }
@@ -197,14 +239,15 @@ export function agencyCommand(): Command {
     .requiredOption('--slug <slug>', 'short name for folders, e.g. edu')
     .requiredOption('--api-port <port>', 'API port of the new node')
     .requiredOption('--p2p-port <port>', 'peer port of the new node')
-    .option('--root-cert <pem>', 'the agency\'s root CA from its PKI (SM2, Ed25519 or P-256); ' +
-      'needs --tls-ca-cert and --tls-ca-key: a P-256 CA the root issued naming the agency')
-    .option('--tls-ca-cert <pem>', 'the P-256 TLS CA certificate the root issued')
+    .option('--root-cert <pem>', 'the agency\'s CA from its PKI (SM2, Ed25519 or P-256); ' +
+      'needs --tls-ca-cert and --tls-ca-key: a P-256 CA it issued naming the agency')
+    .option('--ca-chain <pem>', 'when that CA is not self-signed: its issuers up to the ' +
+      'self-signed root, issuer first, in one PEM file')
+    .option('--tls-ca-cert <pem>', 'the P-256 TLS CA certificate the agency CA issued')
     .option('--tls-ca-key <pem>', 'its private key (PEM), to issue the node\'s certificate')
     .option('--json', 'machine-readable output')
     .action(run((flags: { dir: string; id: string; name: string; slug: string; apiPort: string;
-      p2pPort: string; rootCert?: string; tlsCaCert?: string; tlsCaKey?: string;
-      json?: boolean }) => {
+      p2pPort: string; json?: boolean } & PkiFlags) => {
       const passphrase = process.env.ZW_PASSPHRASE;
       const { node, application } = joinNetwork({ dir: flags.dir, id: flags.id,
         name: flags.name, slug: flags.slug, apiPort: Number(flags.apiPort),

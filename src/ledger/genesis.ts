@@ -21,6 +21,14 @@ export interface GenesisAgency {
    */
   readonly caCert: string;
   /**
+   * For an agency whose CA comes from a government PKI (ADR 0009): the P-256 CA its caCert
+   * issued for node TLS, when caCert cannot anchor TLS itself (not P-256, or not naming the
+   * agency).
+   */
+  readonly tlsCaCert?: string;
+  /** caCert's issuers up to a self-signed root, its own issuer first, when caCert is not one. */
+  readonly caChain?: readonly string[];
+  /**
    * Hex public key of the agency's first administrator, registered as an `admin` member at
    * genesis; from there the agency manages its own members on chain.
    */
@@ -142,8 +150,12 @@ export function checkGenesis(genesis: Genesis): LoadedGenesis {
   const validatorSet = { validators };
   checkValidatorSet(validatorSet);
   for (const agency of genesis.agencies) {
-    if (typeof agency.caCert !== 'string' || !agency.caCert.includes('BEGIN CERTIFICATE')) {
-      throw invalid(`agency ${agency.id} has no CA certificate`);
+    if (!isPem(agency.caCert)) throw invalid(`agency ${agency.id} has no CA certificate`);
+    // The certificates' X.509 is checked by every node, as for an agency added later (ADR 0009).
+    if ((agency.tlsCaCert !== undefined && !isPem(agency.tlsCaCert)) ||
+        (agency.caChain !== undefined &&
+          !(Array.isArray(agency.caChain) && agency.caChain.every(isPem)))) {
+      throw invalid(`agency ${agency.id}: tlsCaCert and caChain must be PEM certificates`);
     }
     if (typeof agency.adminKey !== 'string' ||
         fromHex(agency.adminKey, 'agency admin key').length !== suite.publicKeyBytes) {
@@ -161,6 +173,10 @@ export function checkGenesis(genesis: Genesis): LoadedGenesis {
   checkGenesisContracts(genesis.contracts ?? []);
   const hash = suite.hash(encode(['zw/genesis/1', JSON.stringify(genesis)]));
   return { genesis, chainId, suite, validatorSet, hash };
+}
+
+function isPem(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('BEGIN CERTIFICATE');
 }
 
 /** The form of genesis contracts; whether each deploys is decided by executing block 1. */

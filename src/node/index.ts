@@ -5,8 +5,9 @@ export { loadConfig, configFileName } from './config.js';
 export type { NodeConfig } from './config.js';
 export { loadGenesisFile } from './genesis.js';
 export { initNetwork, joinNetwork, networkFileName } from './init.js';
+export { pemCertificates } from './agency-ca.js';
 export type {
-  InitOptions, JoinOptions, AgencyApplication, NetworkManifest, NetworkNode,
+  InitOptions, JoinOptions, AgencyApplication, AgencyPki, NetworkManifest, NetworkNode,
 } from './init.js';
 export { Chain } from './chain.js';
 export type { Tip, AppliedBlock } from './chain.js';

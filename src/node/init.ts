@@ -39,6 +39,22 @@ export interface InitOptions {
    * has it, else the first agency.
    */
   readonly dataAuthority?: string;
+  /**
+   * Genesis agencies whose CA comes from a government PKI, by slug (e.g. `tax`): its CA with
+   * the issuers up to a self-signed root, and the P-256 TLS CA it issued naming the agency.
+   */
+  readonly pki?: Readonly<Record<string, AgencyPki>>;
+}
+
+/**
+ * An agency's certificates from its PKI: its CA (a self-signed root, or issued by one with the
+ * issuers in `caChain`, its own issuer first) and the P-256 TLS CA, certificate and key, that the
+ * CA issued naming the agency. The node's TLS certificate is issued by that TLS CA.
+ */
+export interface AgencyPki {
+  readonly caCert: string;
+  readonly caChain?: readonly string[];
+  readonly tlsCa: CertificateKeyPair;
 }
 
 export interface NetworkNode {
@@ -178,8 +194,9 @@ export function initNetwork(options: InitOptions): NetworkManifest {
   const host = options.host ?? '127.0.0.1';
   const basePort = options.basePort ?? 7700;
   const chainId = options.chainId ?? `zhengwu-local-${options.suite}`;
-  const all = Array.from({ length: options.agencies },
-    (_, i) => makeMaterials(suite, agencyAt(i)));
+  const agencies = Array.from({ length: options.agencies }, (_, i) => agencyAt(i));
+  const pki = checkedPki(agencies, options.pki ?? {});
+  const all = agencies.map((agency) => makeMaterials(suite, agency, pki.get(agency.slug)?.tlsCa));
   // The network's contract deployer (<dir>/admin.key): until governance decides deployments, the
   // genesis list `contractDeployers` is the whole policy, and it names only this key.
   const contractAdmin = suite.generateKeyPair();
@@ -188,7 +205,8 @@ export function initNetwork(options: InitOptions): NetworkManifest {
     suite: options.suite,
     genesisTime: options.genesisTime ?? Date.now(),
     agencies: all.map(({ agency, ca, admin }) => ({ id: agency.id, name: agency.name,
-      caCert: ca.certPem, adminKey: toHex(admin.publicKey) })),
+      ...agencyCertificates(pki.get(agency.slug), ca.certPem),
+      adminKey: toHex(admin.publicKey) })),
     nodes: all.map(({ agency, nodeKey }) => ({ agency: agency.id, name: agency.slug,
       publicKey: toHex(nodeKey.publicKey) })),
     validators: all.slice(0, validatorCount).map(({ agency, nodeKey }) => ({
@@ -215,6 +233,40 @@ export function initNetwork(options: InitOptions): NetworkManifest {
   const manifest: NetworkManifest = { chainId, suite: options.suite, nodes };
   writeFileSync(join(dir, networkFileName), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
+}
+
+/**
+ * The PKI certificates of the agencies that bring them, checked now as every node will check
+ * them; a slug that names no agency of the network is refused.
+ */
+function checkedPki(agencies: readonly SampleAgency[],
+  pki: Readonly<Record<string, AgencyPki>>): Map<string, AgencyPki> {
+  const checked = new Map<string, AgencyPki>();
+  for (const [slug, certificates] of Object.entries(pki)) {
+    const agency = agencies.find((candidate) => candidate.slug === slug);
+    if (agency === undefined) {
+      throw new ZwError(ErrorCode.INVALID_ARGUMENT, `no agency ${slug} for its PKI`);
+    }
+    checkAgencyCertificates({ id: agency.id, ...pkiRecord(certificates) }, Date.now());
+    checked.set(slug, certificates);
+  }
+  return checked;
+}
+
+interface RecordCertificates {
+  readonly caCert: string;
+  readonly tlsCaCert?: string;
+  readonly caChain?: readonly string[];
+}
+
+/** The certificates an agency's record carries: from its PKI, else its own CA's. */
+function agencyCertificates(pki: AgencyPki | undefined, ownCaCert: string): RecordCertificates {
+  return pki === undefined ? { caCert: ownCaCert } : pkiRecord(pki);
+}
+
+function pkiRecord(pki: AgencyPki): RecordCertificates {
+  return { caCert: pki.caCert, tlsCaCert: pki.tlsCa.certPem,
+    ...(pki.caChain === undefined ? {} : { caChain: pki.caChain }) };
 }
 
 function dataAuthority(agencies: readonly SampleAgency[], wanted: string | undefined): string {
@@ -270,12 +322,10 @@ export interface JoinOptions {
   readonly host?: string;
   readonly passphrase?: string;
   /**
-   * For an agency whose CA comes from an existing government PKI: its self-signed root (SM2,
-   * Ed25519 or P-256) and the P-256 TLS CA, certificate and key, that the root issued naming the
-   * agency. The node's TLS certificate is then issued by that TLS CA. Without it, `zw` makes the
-   * agency a P-256 CA of its own.
+   * For an agency whose CA comes from an existing government PKI (SM2, Ed25519 or P-256): see
+   * AgencyPki. Without it, `zw` makes the agency a P-256 CA of its own.
    */
-  readonly pki?: { readonly rootCert: string; readonly tlsCa: CertificateKeyPair };
+  readonly pki?: AgencyPki;
 }
 
 /** What governance must approve to admit an agency: the add-agency proposal's payload. */
@@ -284,6 +334,7 @@ export interface AgencyApplication {
   readonly name: string;
   readonly caCert: string;
   readonly tlsCaCert?: string;
+  readonly caChain?: readonly string[];
   readonly adminKey: string;
   readonly nodes: readonly { readonly name: string; readonly publicKey: string }[];
 }
@@ -308,10 +359,9 @@ export function joinNetwork(options: JoinOptions): { node: NetworkNode;
   const host = options.host ?? '127.0.0.1';
   const agency = { slug: options.slug, id: options.id, name: options.name };
   const { pki } = options;
-  // A PKI root and TLS CA are checked now, as every node will check them on the proposal.
+  // PKI certificates are checked now, as every node will check them on the proposal.
   if (pki !== undefined) {
-    checkAgencyCertificates({ id: options.id, caCert: pki.rootCert,
-      tlsCaCert: pki.tlsCa.certPem }, Date.now());
+    checkAgencyCertificates({ id: options.id, ...pkiRecord(pki) }, Date.now());
   }
   const materials = makeMaterials(suite, agency, pki?.tlsCa);
   const node = writeAgencyNode({
@@ -327,8 +377,7 @@ export function joinNetwork(options: JoinOptions): { node: NetworkNode;
   writeFileSync(manifestPath, `${JSON.stringify(updated, null, 2)}\n`);
   const application: AgencyApplication = {
     id: options.id, name: options.name,
-    ...(pki === undefined ? { caCert: materials.ca.certPem }
-      : { caCert: pki.rootCert, tlsCaCert: pki.tlsCa.certPem }),
+    ...agencyCertificates(pki, materials.ca.certPem),
     adminKey: toHex(materials.admin.publicKey),
     nodes: [{ name: options.slug, publicKey: toHex(materials.nodeKey.publicKey) }],
   };

@@ -31,7 +31,7 @@ import type {
 import { createNetwork } from '../network/index.js';
 import type { Network, PeerCandidate, PeerMessage } from '../network/index.js';
 import {
-  checkAgencyCertificates, peerTrustAnchor, proposedAgencyCertificates,
+  checkAgencyCertificates, genesisTrustAnchors, peerTrustAnchor, proposedAgencyCertificates,
 } from './agency-ca.js';
 import { Chain } from './chain.js';
 import type { AppliedBlock } from './chain.js';
@@ -113,7 +113,7 @@ export class ZhengwuNode implements ApiBackend {
       persistentPeers: config.p2p.peers,
       tls: { keyPem: readFileSync(resolve(home, config.tls.key), 'utf8'),
         certPem: readFileSync(resolve(home, config.tls.cert), 'utf8'),
-        caPems: genesis.genesis.agencies.map((agency) => agency.caCert) },
+        caPems: genesisTrustAnchors(genesis.genesis.agencies, Date.now()) },
       chainId: genesis.chainId, suite, keyPair: key,
     }, {
       authorizePeer: (peer) => this.authorizePeer(peer),

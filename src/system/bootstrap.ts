@@ -26,6 +26,8 @@ export interface AgencyInput {
   readonly caCert: string;
   /** The P-256 CA that anchors node TLS when caCert cannot (see identity.ts). */
   readonly tlsCaCert?: string;
+  /** caCert's issuers up to a self-signed root (see identity.ts). */
+  readonly caChain?: readonly string[];
   readonly adminKey: Uint8Array;
   readonly nodes: readonly AgencyNode[];
   readonly weight: number;
@@ -40,8 +42,8 @@ export function readAgencyId(value: CborValue | undefined, what = 'agency id'): 
 
 /** Checks an untrusted agency description (the add-agency payload). */
 export function readAgencyInput(suite: CryptoSuite, value: CborValue | undefined): AgencyInput {
-  const record = readRecord(value, 'agency', ['id', 'name', 'caCert', 'tlsCaCert', 'adminKey',
-    'nodes', 'weight']);
+  const record = readRecord(value, 'agency', ['id', 'name', 'caCert', 'tlsCaCert', 'caChain',
+    'adminKey', 'nodes', 'weight']);
   const nodes = record.nodes === undefined ? [] : readNodes(suite, record.nodes);
   return {
     id: readAgencyId(record.id),
@@ -54,15 +56,35 @@ export function readAgencyInput(suite: CryptoSuite, value: CborValue | undefined
   };
 }
 
+/** An agency's CA certificates as a record or proposal carries them. */
+export interface CaCerts {
+  readonly caCert: string;
+  readonly tlsCaCert?: string;
+  readonly caChain?: readonly string[];
+}
+
 /**
- * An agency's root CA certificate and, optionally, the TLS CA it issued, each one PEM
- * certificate. A form check only: X.509 is checked by the node (src/node/agency-ca.ts) when it
- * admits the proposal and when it builds its TLS trust, because it needs the wall clock.
+ * An agency's CA certificate and, optionally, the TLS CA it issued and its issuers up to a root,
+ * each one PEM certificate. A form check only: X.509 is checked by the node
+ * (src/node/agency-ca.ts) when it admits the proposal and when it builds its TLS trust, because
+ * it needs the wall clock.
  */
-export function readCaCerts(record: ArgRecord): { caCert: string; tlsCaCert?: string } {
+export function readCaCerts(record: ArgRecord): CaCerts {
   const caCert = readPem(record.caCert, 'caCert');
-  return record.tlsCaCert === undefined ? { caCert }
-    : { caCert, tlsCaCert: readPem(record.tlsCaCert, 'tlsCaCert') };
+  return {
+    caCert,
+    ...(record.tlsCaCert === undefined ? {}
+      : { tlsCaCert: readPem(record.tlsCaCert, 'tlsCaCert') }),
+    ...(record.caChain === undefined ? {} : { caChain: readChain(record.caChain) }),
+  };
+}
+
+function readChain(value: CborValue): string[] {
+  const max = governanceLimits.caChainCertificatesMax;
+  if (!Array.isArray(value) || value.length === 0 || value.length > max) {
+    throw badArguments(`caChain must list 1 to ${max} PEM certificates`);
+  }
+  return value.map((pem: CborValue, index: number) => readPem(pem, `caChain[${index}]`));
 }
 
 function readPem(value: CborValue | undefined, what: string): string {
@@ -89,6 +111,7 @@ function readNodes(suite: CryptoSuite, value: CborValue): AgencyNode[] {
 export function agencyRecord(input: AgencyInput, height: number): AgencyRecord {
   return { id: input.id, name: input.name, status: 'active', adminKey: input.adminKey,
     caCert: input.caCert, ...(input.tlsCaCert === undefined ? {} : { tlsCaCert: input.tlsCaCert }),
+    ...(input.caChain === undefined ? {} : { caChain: input.caChain }),
     nodes: input.nodes, weight: input.weight, addedHeight: height, updatedHeight: height };
 }
 
@@ -98,6 +121,8 @@ export interface GenesisIdentityInput {
     readonly id: string;
     readonly name: string;
     readonly caCert: string;
+    readonly tlsCaCert?: string;
+    readonly caChain?: readonly string[];
     /** Hex public key of the agency's root admin. */
     readonly adminKey: string;
     readonly weight?: number;

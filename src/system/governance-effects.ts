@@ -61,14 +61,18 @@ export function readPayload(suite: CryptoSuite, kind: ProposalKind, payload: Cbo
 }
 
 /**
- * rotate-agency-key: {agency, newAdminKey?, caCert?, tlsCaCert?} replaces the root admin key,
- * the agency's CA certificates, or both; a tlsCaCert comes only with the caCert that issued it.
+ * rotate-agency-key: {agency, newAdminKey?, caCert?, tlsCaCert?, caChain?} replaces the root
+ * admin key, the agency's CA certificates, or both; a tlsCaCert or caChain comes only with the
+ * caCert it belongs to.
  */
 function readRotation(suite: CryptoSuite, payload: CborValue): CborValue {
   const record = readRecord(payload, 'rotate-agency-key',
-    ['agency', 'newAdminKey', 'caCert', 'tlsCaCert']);
+    ['agency', 'newAdminKey', 'caCert', 'tlsCaCert', 'caChain']);
   if (record.caCert === undefined && record.tlsCaCert !== undefined) {
     throw badArguments('tlsCaCert comes only with the caCert that issued it');
+  }
+  if (record.caCert === undefined && record.caChain !== undefined) {
+    throw badArguments('caChain comes only with the caCert it certifies');
   }
   if (record.newAdminKey === undefined && record.caCert === undefined) {
     throw badArguments('rotate-agency-key needs newAdminKey, caCert or both');
@@ -302,9 +306,12 @@ function planRotation(e: EffectContext, record: Readonly<Record<string, CborValu
   const rekey = newKey === undefined ? undefined : planRekey(e, agency, newKey);
   const caCert = record.caCert as string | undefined;
   const tlsCaCert = record.tlsCaCert as string | undefined;
+  const caChain = record.caChain as string[] | undefined;
   return () => {
     const certified = caCert === undefined ? agency
-      : { ...withoutTlsCa(agency), caCert, ...(tlsCaCert === undefined ? {} : { tlsCaCert }) };
+      : { ...withoutPkiCertificates(agency), caCert,
+        ...(tlsCaCert === undefined ? {} : { tlsCaCert }),
+        ...(caChain === undefined ? {} : { caChain }) };
     saveAgency(e, { ...certified, adminKey: newKey ?? agency.adminKey,
       updatedHeight: e.ctx.height });
     rekey?.();
@@ -315,10 +322,10 @@ function planRotation(e: EffectContext, record: Readonly<Record<string, CborValu
   };
 }
 
-/** The agency record without a TLS CA, before a new root replaces the old one's. */
-function withoutTlsCa(agency: AgencyRecord): AgencyRecord {
-  const { tlsCaCert, ...rest } = agency;
-  return tlsCaCert === undefined ? agency : rest;
+/** The agency record without a TLS CA or chain, before a new CA replaces the old one's. */
+function withoutPkiCertificates(agency: AgencyRecord): AgencyRecord {
+  const { tlsCaCert, caChain, ...rest } = agency;
+  return tlsCaCert === undefined && caChain === undefined ? agency : rest;
 }
 
 /** Moves the agency's root admin role to `newKey`; the old key is revoked. */

@@ -74,11 +74,13 @@ export interface AgencyRecord {
   /** The root admin's public key; its address acts as an admin member of the agency. */
   readonly adminKey: Uint8Array;
   /**
-   * The agency's identity root: a self-signed CA certificate (PEM), made by `zw init` or brought
-   * from a government PKI (SM2, Ed25519 or P-256). The add-agency or rotate-agency-key proposal
-   * that carried it binds it to the agency.
+   * The agency's identity CA (PEM), made by `zw init` or brought from a government PKI (SM2,
+   * Ed25519 or P-256). The add-agency or rotate-agency-key proposal that carried it binds it to
+   * the agency.
    */
   readonly caCert: string;
+  /** caCert's issuers up to a self-signed root, when caCert is not self-signed (ADR 0009). */
+  readonly caChain?: readonly string[];
   /**
    * Present when caCert cannot anchor node TLS (not P-256, or not naming the agency): a P-256 CA
    * certificate issued by caCert and naming the agency, which peers trust for its nodes.

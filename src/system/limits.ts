@@ -9,6 +9,8 @@ export const governanceLimits = {
   agencyNameBytesMax: 256,
   /** A CA certificate in PEM form. */
   caCertBytesMax: 8 * 1024,
+  /** Issuers above an agency CA up to its PKI's root (e.g. provincial CA, national root). */
+  caChainCertificatesMax: 4,
   /** Nodes an agency declares at once. */
   agencyNodesMax: 16,
   nodeNameBytesMax: 64,

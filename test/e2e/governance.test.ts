@@ -54,7 +54,7 @@ describe('governance', () => {
     const tlsCa = pki.issue(root, 'sm2', { agency: eduId, pathLength: 0 });
     const joined = joinNetwork({ dir, id: eduId, name: '北京市教育委员会', slug: 'edu',
       apiPort: await freePort(), p2pPort: await freePort(),
-      pki: { rootCert: root.certPem, tlsCa } });
+      pki: { caCert: root.certPem, tlsCa } });
     const application = joined.application;
     const edu = application.nodes[0];
     if (edu === undefined) throw new Error('application lists the node');

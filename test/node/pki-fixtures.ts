@@ -1,7 +1,8 @@
 // Certificates made by the `openssl` command line, as a government PKI would issue them: a
 // self-signed root CA with an SM2 (SM3, default user id 1234567812345678), Ed25519 or P-256
-// key, and P-256 CA or leaf certificates issued by such a root. Each fixture lives in its own
-// temporary folder, removed by `cleanup`.
+// key, and CA or leaf certificates issued by such a root or by a CA it issued (P-256 unless
+// another key is asked for). Each fixture lives in its own temporary folder, removed by
+// `cleanup`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,8 @@ export interface CaOptions {
   readonly defaultId?: boolean;
   /** pathLenConstraint of a CA. */
   readonly pathLength?: number;
+  /** `issue` only: the issued certificate's key; P-256 unless set. */
+  readonly key?: RootKind;
 }
 
 const newKeyArgs: Readonly<Record<RootKind, readonly string[]>> = {
@@ -57,14 +60,20 @@ export class PkiFixtures {
     return this.read(name);
   }
 
-  /** A P-256 certificate (a CA unless options.ca is false) issued by `issuer`, of `kind`. */
+  /**
+   * A certificate (a CA unless options.ca is false; P-256 unless options.key says otherwise)
+   * issued by `issuer`, whose key is of `kind`.
+   */
   issue(issuer: Issued, kind: RootKind, options: CaOptions = {}): Issued {
     const name = this.next();
     writeFileSync(join(this.dir, `${name}.key.issuer`), issuer.keyPem);
     writeFileSync(join(this.dir, `${name}.pem.issuer`), issuer.certPem);
     writeFileSync(join(this.dir, `${name}.ext`), `${extensions(options).join('\n')}\n`);
-    this.openssl(['req', '-new', ...newKeyArgs.p256, '-nodes', '-keyout', `${name}.key`,
-      '-out', `${name}.csr`, '-subj', `/CN=TLS CA ${name}/O=Test PKI`]);
+    // An SM2 request is signed with SM3; OpenSSL checks it with the same id it signed with.
+    const key = options.key ?? 'p256';
+    this.openssl(['req', '-new', ...newKeyArgs[key], ...(key === 'sm2' ? ['-sm3'] : []),
+      '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`,
+      '-subj', `/CN=CA ${name}/O=Test PKI`]);
     this.openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${name}.pem.issuer`,
       '-CAkey', `${name}.key.issuer`, '-set_serial', String(1000 + this.count),
       '-days', String(options.days ?? 180), ...signArgs(kind, options),

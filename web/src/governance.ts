@@ -25,7 +25,9 @@ export const payloadExamples: Readonly<Record<ProposalKind, string>> = {
   'suspend-agency': '{ "id": "CN-BJ/GOV/…" }',
   'reinstate-agency': '{ "id": "CN-BJ/GOV/…" }',
   'remove-agency': '{ "id": "CN-BJ/GOV/…" }',
-  'rotate-agency-key': '{ "agency": "CN-BJ/GOV/…", "newAdminKey": "<hex>" }',
+  'rotate-agency-key': '{ "agency": "CN-BJ/GOV/…", "newAdminKey": "<hex>",'
+    + ' "caCert": "-----BEGIN CERTIFICATE-----…", "tlsCaCert": "-----BEGIN CERTIFICATE-----…",'
+    + ' "caChain": ["-----BEGIN CERTIFICATE-----…"] }',
   'add-validator': '{ "publicKey": "<hex>", "power": 10, "agency": "CN-BJ/GOV/…" }',
   'remove-validator': '{ "address": "<hex>" }',
   'set-validator-power': '{ "address": "<hex>", "power": 10 }',
