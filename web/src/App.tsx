@@ -2,11 +2,16 @@
 // hash-based routes so that every page has a shareable address without server-side routing.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import './data.css';
 import { switchLanguage } from './i18n.js';
 import { shortHex } from './node.js';
+import { AuditPage } from './pages/Audit.js';
+import { CatalogPage } from './pages/Catalog.js';
 import { ExplorerPage } from './pages/Explorer.js';
 import { GovernancePage } from './pages/Governance.js';
+import { MyDataPage } from './pages/MyData.js';
 import { NetworkPage } from './pages/Network.js';
+import { SharingPage } from './pages/Sharing.js';
 import { SignInPage } from './pages/SignIn.js';
 import { VerifyPage } from './pages/Verify.js';
 import { SessionProvider, useSession } from './session.js';
@@ -41,6 +46,10 @@ function Page({ route }: { route: string[] }) {
     case 'explorer': return <ExplorerPage path={rest} />;
     case 'verify': return <VerifyPage />;
     case 'governance': return <GovernancePage />;
+    case 'catalog': return <CatalogPage path={rest} />;
+    case 'sharing': return <SharingPage path={rest} />;
+    case 'audit': return <AuditPage />;
+    case 'mydata': return <MyDataPage />;
     case 'signin': return <SignInPage />;
     default: return <NetworkPage />;
   }
@@ -56,7 +65,8 @@ function Shell() {
   }, []);
   const links: [string, string][] = [['network', t('nav.network')],
     ['explorer', t('nav.explorer')], ['governance', t('nav.governance')],
-    ['verify', t('nav.verify')]];
+    ['catalog', t('nav.catalog')], ['sharing', t('nav.sharing')], ['audit', t('nav.audit')],
+    ['mydata', t('nav.mydata')], ['verify', t('nav.verify')]];
   return (
     <div className="app">
       <header className="topbar">

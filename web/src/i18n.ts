@@ -2,12 +2,13 @@
 // one click away and the choice is remembered in the browser.
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { dataEn, dataZh } from './i18n-data.js';
 
 const zh = {
   app: { title: '政务链', subtitle: '政务区块链门户', language: 'English' },
   nav: {
     network: '网络', explorer: '浏览器', governance: '机构与治理', verify: '文件核验',
-    signIn: '登录',
+    signIn: '登录', catalog: '数据目录', sharing: '数据共享', audit: '审计', mydata: '我的数据',
   },
   common: {
     loading: '加载中…', error: '出错了', height: '高度', hash: '哈希', time: '时间',
@@ -96,7 +97,7 @@ const zh = {
     generic: '操作失败', detail: '详情',
     BAD_PASSPHRASE: '口令不正确，无法解密密钥文件。', BAD_KEY: '密钥文件已损坏或与其公钥不符。',
     MALFORMED: '文件或数据格式不正确（不是有效的密钥文件？）。',
-    UNAUTHORIZED: '无权执行此操作：需要正常状态机构的管理员身份。',
+    UNAUTHORIZED: '无权执行此操作：您的机构或角色不允许。',
     BAD_ARGUMENTS: '合约拒绝了提交的内容，请检查各字段。',
     INVALID_ARGUMENT: '提交的内容不符合要求，请检查各字段。', NOT_FOUND: '未找到请求的对象。',
     UNAVAILABLE: '暂时无法连接节点，请稍后重试。', CONTRACT_FAILED: '合约执行未成功。',
@@ -112,6 +113,18 @@ const zh = {
     payloadNotJson: '内容不是有效的 JSON。', payloadNotObject: '内容必须是 JSON 对象 {…}。',
     payloadInvalid: '内容无法编码：{{detail}}', required: '此项必填。',
     tooLong: '不能超过 {{bytes}} 字节。', deadlineRange: '请输入 {{min}} 到 {{max}} 之间的整数。',
+    ACCESS_REFUSED: '提供部门拒绝了本次获取：本部门没有覆盖所选数据项的有效授权。拒绝已记录在链上。',
+    HASH_MISMATCH: '收到的数据与链上记录的哈希不一致，已丢弃。',
+    INVALID_PROOF: '证明无效：内容与验证节点签名的状态不符。',
+    INVALID_COMMIT: '区块头签名无效：不是由足够的验证节点签署。', receiptOnChain: '链上访问回执编号',
+    reasonRequired: '请填写理由。', partialReason: '只同意部分数据项时，须说明其余数据项不予提供的理由。',
+    chooseItems: '请至少选择一个数据项。', basisRequired: '请选择本部门职责或填写法律依据。',
+    tooManyChars: '不能超过 {{max}} 个字符。',
+    escalatedOverdue: '该申请已超过答复期限，已自动提交数据主管部门，本次答复未生效。',
+    fetchFields: '请填写用途、案件/业务编号、经办人工号和业务系统：它们会记入访问回执。',
+    tooManySubjects: '一次最多 {{max}} 个数据主体。', dutyFields: '请填写职责代码、名称和法律依据。',
+    entryCode: '资源代码格式不正确，例如 301001001/000001。', timeRange: '截止时间须晚于起始时间。',
+    noBundle: '请选择证据包文件。', notJsonFile: '该文件不是有效的 JSON。', fileTooLarge: '文件太大。',
   },
 };
 
@@ -119,7 +132,8 @@ const en: typeof zh = {
   app: { title: 'Zhengwu', subtitle: 'Government blockchain portal', language: '中文' },
   nav: {
     network: 'Network', explorer: 'Explorer', governance: 'Agencies & governance',
-    verify: 'Verify a document', signIn: 'Sign in',
+    verify: 'Verify a document', signIn: 'Sign in', catalog: 'Data catalog', sharing: 'Sharing',
+    audit: 'Audit', mydata: 'My data',
   },
   common: {
     loading: 'Loading…', error: 'Something went wrong', height: 'Height', hash: 'Hash',
@@ -220,7 +234,7 @@ const en: typeof zh = {
     BAD_PASSPHRASE: 'Wrong passphrase: the keystore could not be decrypted.',
     BAD_KEY: 'The keystore is damaged or does not match its public key.',
     MALFORMED: 'The file or data is malformed (is it a keystore file?).',
-    UNAUTHORIZED: 'Not allowed: this needs an administrator of an active agency.',
+    UNAUTHORIZED: 'Not allowed: your agency or roles do not permit this.',
     BAD_ARGUMENTS: 'The contract refused what was sent; check the fields.',
     INVALID_ARGUMENT: 'What was sent is not valid; check the fields.',
     NOT_FOUND: 'Not found.', UNAVAILABLE: 'The node cannot be reached; try again shortly.',
@@ -241,13 +255,33 @@ const en: typeof zh = {
     payloadInvalid: 'The payload cannot be encoded: {{detail}}', required: 'Required.',
     tooLong: 'At most {{bytes}} bytes.',
     deadlineRange: 'Enter a whole number from {{min}} to {{max}}.',
+    ACCESS_REFUSED: 'The provider refused this fetch: your agency holds no valid grant covering '
+      + 'the chosen items. The refusal is recorded on chain.',
+    HASH_MISMATCH: 'The data received does not match the hash on record; it was discarded.',
+    INVALID_PROOF: 'Invalid proof: the content does not match the validator-signed state.',
+    INVALID_COMMIT: 'Invalid header signatures: not signed by enough validators.',
+    receiptOnChain: 'Access receipt on chain', reasonRequired: 'Give a reason.',
+    partialReason: 'Approving only some items needs a reason for leaving out the rest.',
+    chooseItems: 'Choose at least one data item.',
+    basisRequired: 'Choose one of your agency\'s duties or give the legal basis.',
+    tooManyChars: 'At most {{max}} characters.',
+    escalatedOverdue: 'This request was overdue and has gone to the data authority; your answer '
+      + 'was not applied.',
+    fetchFields: 'Fill in the purpose, case number, official\'s id and system: the access '
+      + 'receipt records them.',
+    tooManySubjects: 'At most {{max}} data subjects at once.',
+    dutyFields: 'Fill in the duty code, name and legal basis.',
+    entryCode: 'Not a resource code (e.g. 301001001/000001).',
+    timeRange: 'The end must be after the start.', noBundle: 'Choose an evidence bundle file.',
+    notJsonFile: 'This file is not valid JSON.', fileTooLarge: 'This file is too large.',
   },
 };
 
 const stored = typeof localStorage === 'undefined' ? null : localStorage.getItem('zw.language');
 
 void i18next.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zh }, en: { translation: en } },
+  resources: { 'zh-CN': { translation: { ...zh, ...dataZh } },
+    en: { translation: { ...en, ...dataEn } } },
   lng: stored ?? 'zh-CN',
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },
