@@ -169,6 +169,8 @@ function validityOf(certificate: ParsedCertificate, what: string): Verified['val
 }
 
 function parse(pem: string, what: string, refuse: Refuse): ParsedCertificate {
+  // X509Certificate reads the first of several; what is stored must be what was checked.
+  if (pemCertificates(pem).length > 1) refuse(`${what} holds more than one certificate`);
   let der: Uint8Array;
   try {
     der = new Uint8Array(new X509Certificate(pem).raw);

@@ -181,8 +181,11 @@ describe('where chains come from', () => {
     expect(proposedAgencyCertificates('governance', 'propose', { kind: 'add-agency',
       payload: { id, caCert: 'CA', caChain: 'ROOT' } })?.caChain).toBeUndefined();
     const { national, agencyCa } = chainOf('sm2');
-    expect(pemCertificates(`${agencyCa.certPem}\n${national.certPem}`)
-      .map((pem) => pem.trim())).toEqual([agencyCa.certPem.trim(), national.certPem.trim()]);
+    const both = `${agencyCa.certPem}\n${national.certPem}`;
+    expect(pemCertificates(both).map((pem) => pem.trim()))
+      .toEqual([agencyCa.certPem.trim(), national.certPem.trim()]);
+    // The chain goes in caChain, never in caCert: the stored PEM is exactly what was checked.
+    expect(outcome({ caCert: both })).toMatch(/caCert holds more than one certificate/);
   });
 
   it('makes a genesis whose agency brings an SM2 chain, anchored by its TLS CA', () => {
