@@ -364,13 +364,22 @@ export class DataIndex {
       where.push('e.rowid IN (SELECT rowid FROM catalog_text WHERE catalog_text MATCH ?)');
       params.push(`"${keyword.replace(/"/g, '""')}"`);
     } else if (keyword !== undefined) {
-      // Shorter than a trigram: a scan in code order that stops once the page is full.
-      where.push('(SELECT text FROM catalog_text t WHERE t.rowid = e.rowid) ' +
-        'LIKE ? ESCAPE \'\\\'');
-      params.push(likePattern(keyword));
+      // Shorter than a trigram: a scan of the entries' own columns in code order that stops
+      // once the page is full. Reading the columns in place, not the full-text table's content
+      // row by row, keeps a miss over 500,000 entries near a tenth of a second.
+      where.push('(e.name LIKE ? ESCAPE \'\\\' OR e.abstract LIKE ? ESCAPE \'\\\' OR ' +
+        'e.item_names LIKE ? ESCAPE \'\\\')');
+      const pattern = likePattern(keyword);
+      params.push(pattern, pattern, pattern);
     }
+    // A short keyword with no selective filter reads the table in storage order and sorts the
+    // matches: walking the code index instead costs one random row read per entry, seconds for a
+    // keyword that matches nothing in 500,000 entries.
+    const scan = keyword !== undefined && [...keyword].length < trigramCharsMin &&
+      search.provider === undefined && search.sharingType === undefined;
     const rows = this.db.prepare<(string | number)[], EntrySql>(
-      `SELECT e.* FROM catalog_entries e WHERE ${where.join(' AND ')} ORDER BY e.code LIMIT ?`)
+      `SELECT e.* FROM catalog_entries e ${scan ? 'NOT INDEXED ' : ''}` +
+      `WHERE ${where.join(' AND ')} ORDER BY e.code LIMIT ?`)
       .all(...params, search.limit + 1);
     return pageOf(rows.map(entryFromSql), search.limit, (row) => row.code);
   }
