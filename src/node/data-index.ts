@@ -9,9 +9,10 @@ import { decodeReceipt } from '../ledger/index.js';
 import type { CborValue } from '../core/index.js';
 import type { Receipt } from '../ledger/index.js';
 import type { ChainStore, DataIndexRow } from '../storage/index.js';
+import { catalogContract, sharingContract } from '../exchange/index.js';
 
 /** The contracts the index follows, deployed at genesis under exactly these names. */
-export const dataContractNames = { catalog: 'catalog', sharing: 'sharing' } as const;
+export const dataContractNames = { catalog: catalogContract, sharing: sharingContract } as const;
 
 /** Catch-up writes this many heights per storage transaction, so a crash loses little work. */
 const catchUpHeightsPerBatch = 500;

@@ -12,6 +12,7 @@ import type { Genesis, GenesisContract } from '../ledger/index.js';
 import { createAgencyCa, issueNodeCertificate } from '../network/index.js';
 import type { CertificateKeyPair } from '../network/index.js';
 import { checkAgencyCertificates } from './agency-ca.js';
+import { catalogContract, sharingContract } from '../exchange/index.js';
 import { configFileName } from './config.js';
 import { buildContractSync, contractEntry, contractsRoot } from './contract-build.js';
 import type { NodeConfig } from './config.js';
@@ -303,10 +304,10 @@ function governmentApplications(authorityAgency: string): GenesisContract[] {
   const catalog = application('catalog');
   const sharing = application('sharing');
   return [
-    { name: 'catalog', version: catalog.version, source: catalog.source,
+    { name: catalogContract, version: catalog.version, source: catalog.source,
       init: { authorityAgency } },
-    { name: 'sharing', version: sharing.version, source: sharing.source,
-      init: { catalog: 'catalog' } },
+    { name: sharingContract, version: sharing.version, source: sharing.source,
+      init: { catalog: catalogContract } },
   ];
 }
 
