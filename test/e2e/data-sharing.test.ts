@@ -10,14 +10,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ZwError } from '../../src/core/index.js';
+import { ZwError, fromHex } from '../../src/core/index.js';
 import type { CborValue } from '../../src/core/index.js';
 import { getSuite } from '../../src/crypto/index.js';
 import type { SuiteName } from '../../src/crypto/index.js';
 import { initNetwork } from '../../src/node/index.js';
 import {
-  Account, ZhengwuClient, deriveSubjectId, evidenceBundle, fetchData, notarize,
-  receiptResult, trustFromGenesis, uploadDataset, usage, verifyEvidenceBundle,
+  Account, ZhengwuClient, deriveSubjectId, evidenceBundle, fetchData, notarize, propose,
+  receiptResult, trustFromGenesis, uploadDataset, usage, verifyEvidenceBundle, vote,
 } from '../../src/sdk/index.js';
 import type { FetchInput } from '../../src/sdk/index.js';
 import {
@@ -131,6 +131,18 @@ describe.each(['intl', 'gm'] as SuiteName[])('data sharing on a %s chain', (suit
     await ok(marketStaff, 'sharing', 'decide', { id: registryRequest.id, approve: true,
       items: ['name', 'creditCode'], reason: 'legal representative is not needed for tax' });
 
+    // The validator set changes before the access, so the auditor's bundle must carry the
+    // proven change from the genesis set to the set that signs the receipt.
+    const [marketAdmin, taxAdmin, policeAdmin] = ['market', 'tax', 'police']
+      .map((slug) => adminAccount(dir, slug, marketNode)) as [Account, Account, Account];
+    const proposal = receiptResult(await propose(marketAdmin, 'remove-validator',
+      { address: fromHex(manifest.nodes[3]?.address ?? '') }, 'health runs a full node',
+      'charter', 100)) as { id: Uint8Array };
+    await vote(taxAdmin, proposal.id, 'yes');
+    const executed = receiptResult(await vote(policeAdmin, proposal.id, 'yes')) as
+      { status: string };
+    expect(executed.status).toBe('executed');
+
     // Tax fetches the two granted items of the citizen's record through its own node.
     const subject = deriveSubjectId(citizenId, chainId);
     const trust = trustFromGenesis(JSON.parse(readFileSync(join(dir, 'genesis.json'), 'utf8')));
@@ -185,6 +197,8 @@ describe.each(['intl', 'gm'] as SuiteName[])('data sharing on a %s chain', (suit
     // An auditor exports the evidence of tax's access and verifies it with the genesis alone.
     const bundle = await evidenceBundle(healthNode, fetched.receiptId);
     const verified = verifyEvidenceBundle(JSON.parse(JSON.stringify(bundle)), trust);
+    expect(verified.validatorCount).toBe(3);
+    expect(bundle.validatorChanges.length).toBeGreaterThan(0);
     expect(verified.receipt).toMatchObject({ id: fetched.receiptId, outcome: 'served',
       responseHash: fetched.responseHash, requestHash: fetched.requestHash,
       officialId: 'TAX-0042', caseNumber: 'TAX-2026-118' });
