@@ -440,6 +440,10 @@ describe('portal data sharing', () => {
     await taxPage.getByText('Your agency\'s requests').waitFor();
     expect(await taxPage.getByTestId('nav-catalog').textContent()).toBe('Data catalog');
     expect(await taxPage.textContent('body')).not.toContain('本部门的共享申请');
+    // The longer English labels still fit the header: nothing spills past the window.
+    expect(await taxPage.evaluate(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth'))
+      .toBeLessThanOrEqual(0);
     await shot(taxPage, 'sharing-en.png');
     await taxPage.goto(`${urls.tax}/#/mydata`);
     await taxPage.getByText('Who used my data').waitFor();
@@ -462,6 +466,10 @@ describe('portal data sharing', () => {
         'document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(overflow, route).toBeLessThanOrEqual(0);
     }
+    await taxPage.getByTestId('mydata-id').fill(citizenId);
+    await taxPage.getByTestId('mydata-submit').click();
+    await taxPage.getByTestId('usage-table').waitFor({ timeout: 20_000 });
+    await shot(taxPage, 'narrow-mydata-accesses.png');
     await taxPage.setViewportSize({ width: 1280, height: 900 });
   });
 });

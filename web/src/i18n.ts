@@ -131,8 +131,8 @@ const zh = {
 const en: typeof zh = {
   app: { title: 'Zhengwu', subtitle: 'Government blockchain portal', language: '中文' },
   nav: {
-    network: 'Network', explorer: 'Explorer', governance: 'Agencies & governance',
-    verify: 'Verify a document', signIn: 'Sign in', catalog: 'Data catalog', sharing: 'Sharing',
+    network: 'Network', explorer: 'Explorer', governance: 'Governance',
+    verify: 'Verify', signIn: 'Sign in', catalog: 'Data catalog', sharing: 'Sharing',
     audit: 'Audit', mydata: 'My data',
   },
   common: {

@@ -136,24 +136,27 @@ function ReceiptTable({ items }: { items: readonly AccessReceiptView[] }) {
   const { name } = useAgencyNames();
   return (
     <TableFrame>
-      <table data-testid="receipts">
+      <table className="stack" data-testid="receipts">
         <thead><tr><th>{t('audit.time')}</th><th>{t('audit.requester')}</th>
           <th>{t('audit.provider')}</th><th>{t('audit.entry')}</th>
           <th>{t('audit.purpose')}</th><th>{t('sharing.items')}</th>
           <th>{t('audit.outcome')}</th><th>{t('audit.evidence')}</th></tr></thead>
         <tbody>{items.map((receipt) => (
           <tr key={receipt.id} data-receipt={receipt.id} data-outcome={receipt.outcome}>
-            <td className="nowrap">{formatTime(receipt.time, i18n.language)}
+            <td className="nowrap" data-label={t('audit.time')}>
+              {formatTime(receipt.time, i18n.language)}
               <div className="muted mono small">{receipt.id}</div></td>
-            <td>{name(receipt.requester)}<div className="muted small">{receipt.system}</div></td>
-            <td>{name(receipt.provider)}</td>
-            <td className="mono nowrap">{receipt.entry}</td>
-            <td>{receipt.purpose}</td>
-            <td className="small">{receipt.items.join('、')}</td>
-            <td><StateTag state={receipt.outcome} />
+            <td data-label={t('audit.requester')}>{name(receipt.requester)}
+              <div className="muted small">{receipt.system}</div></td>
+            <td data-label={t('audit.provider')}>{name(receipt.provider)}</td>
+            <td className="mono nowrap" data-label={t('audit.entry')}>{receipt.entry}</td>
+            <td data-label={t('audit.purpose')}>{receipt.purpose}</td>
+            <td className="small" data-label={t('sharing.items')}>{receipt.items.join('、')}</td>
+            <td data-label={t('audit.outcome')}><StateTag state={receipt.outcome} />
               {receipt.disclosureHeight !== null && <div className="muted small">
                 {t('audit.covertUntil', { height: receipt.disclosureHeight })}</div>}</td>
-            <td className="nowrap"><ExportButton receipt={receipt} /></td>
+            <td className="nowrap" data-label={t('audit.evidence')}>
+              <ExportButton receipt={receipt} /></td>
           </tr>))}</tbody>
       </table>
     </TableFrame>

@@ -99,20 +99,23 @@ function EntryTable({ entries, name }: { entries: readonly CatalogEntryView[];
   const { t } = useTranslation();
   return (
     <TableFrame>
-      <table data-testid="catalog-entries">
+      <table className="stack" data-testid="catalog-entries">
         <thead><tr><th>{t('catalog.name')}</th><th>{t('catalog.code')}</th>
           <th>{t('catalog.provider')}</th><th>{t('catalog.sharingType')}</th>
           <th>{t('catalog.items')}</th></tr></thead>
         <tbody>
           {entries.map((entry) => (
             <tr key={entry.code} data-code={entry.code}>
-              <td><a href={`#/catalog/entry/${entry.code}`}>{entry.name}</a>
+              <td data-label={t('catalog.name')}>
+                <a href={`#/catalog/entry/${entry.code}`}>{entry.name}</a>
                 <div className="muted small clamp">{entry.abstract}</div></td>
-              <td className="mono nowrap">{entry.code}</td>
-              <td>{name(entry.provider)}</td>
-              <td><span className={`tag type-${entry.sharingType}`}>
-                {t(`sharingType.${entry.sharingType}`)}</span></td>
-              <td className="small">{entry.itemNames.join('、')}</td>
+              <td className="mono nowrap" data-label={t('catalog.code')}>{entry.code}</td>
+              <td data-label={t('catalog.provider')}>{name(entry.provider)}</td>
+              <td data-label={t('catalog.sharingType')}>
+                <span className={`tag type-${entry.sharingType}`}>
+                  {t(`sharingType.${entry.sharingType}`)}</span></td>
+              <td className="small" data-label={t('catalog.items')}>
+                {entry.itemNames.join('、')}</td>
             </tr>
           ))}
         </tbody>

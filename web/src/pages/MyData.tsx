@@ -23,19 +23,21 @@ function AccessRow({ item }: { item: UsageItem }) {
   if (item.covert) {
     return (
       <tr className="covert" data-testid="usage-covert" data-receipt={item.id}>
-        <td colSpan={5}><span className="tag state-covert">{t('mydata.covert')}</span>{' '}
+        <td colSpan={5} data-label=""><span className="tag state-covert">{t('mydata.covert')}</span>{' '}
           {t('mydata.covertUntil', { height: item.disclosureHeight })}</td>
       </tr>
     );
   }
   return (
     <tr data-testid="usage-row" data-receipt={item.id} data-outcome={item.outcome}>
-      <td className="nowrap">{formatTime(item.time, i18n.language)}</td>
-      <td>{name(item.agency)}<div className="muted small">{item.system}</div></td>
-      <td>{item.purpose}</td>
-      <td className="small"><span className="mono">{item.entry}</span>
-        <div>{item.items.join('、')}</div></td>
-      <td><StateTag state={item.outcome} /></td>
+      <td className="nowrap" data-label={t('audit.time')}>
+        {formatTime(item.time, i18n.language)}</td>
+      <td data-label={t('mydata.agency')}>{name(item.agency)}
+        <div className="muted small">{item.system}</div></td>
+      <td data-label={t('audit.purpose')}>{item.purpose}</td>
+      <td className="small" data-label={t('mydata.what')}><span className="mono">{item.entry}
+      </span><div>{item.items.join('、')}</div></td>
+      <td data-label={t('audit.outcome')}><StateTag state={item.outcome} /></td>
     </tr>
   );
 }
@@ -59,7 +61,7 @@ function UsageList({ subject }: { subject: string }) {
         <EmptyState testId="usage-empty" text={t('mydata.none')} />)}
       {list.items.length > 0 && (
         <TableFrame>
-          <table data-testid="usage-table">
+          <table className="stack" data-testid="usage-table">
             <thead><tr><th>{t('audit.time')}</th><th>{t('mydata.agency')}</th>
               <th>{t('audit.purpose')}</th><th>{t('mydata.what')}</th>
               <th>{t('audit.outcome')}</th></tr></thead>

@@ -89,7 +89,7 @@ function MyRequests({ session }: { session: Session }) {
         <EmptyState testId="my-requests-empty" text={t('sharing.noRequests')} />)}
       {requests.items.length > 0 && (
         <TableFrame>
-          <table>
+          <table className="stack">
             <thead><tr><th>{t('sharing.id')}</th><th>{t('sharing.entry')}</th>
               <th>{t('sharing.provider')}</th><th>{t('sharing.items')}</th>
               <th>{t('sharing.state')}</th><th>{t('sharing.deadline')}</th>
@@ -97,17 +97,18 @@ function MyRequests({ session }: { session: Session }) {
             <tbody>
               {requests.items.map((request) => (
                 <tr key={request.id} data-request={request.id} data-status={request.status}>
-                  <td className="mono">{request.id}</td>
-                  <td><a href={`#/catalog/entry/${request.entry}`} className="mono">
-                    {request.entry}</a></td>
-                  <td>{name(request.provider)}</td>
-                  <td><ItemList request={request} /></td>
-                  <td><StateTag state={request.status} />
+                  <td className="mono nowrap" data-label={t('sharing.id')}>{request.id}</td>
+                  <td data-label={t('sharing.entry')}><a className="mono nowrap"
+                    href={`#/catalog/entry/${request.entry}`}>{request.entry}</a></td>
+                  <td data-label={t('sharing.provider')}>{name(request.provider)}</td>
+                  <td data-label={t('sharing.items')}><ItemList request={request} /></td>
+                  <td data-label={t('sharing.state')}><StateTag state={request.status} />
                     {request.decision !== null && request.decision.reason !== '' && (
                       <div className="muted small">{request.decision.reason}</div>)}</td>
-                  <td><Deadline request={request} /></td>
-                  <td>{t('sharing.heightN', { height: request.validUntil })}</td>
-                  <td className="nowrap">
+                  <td data-label={t('sharing.deadline')}><Deadline request={request} /></td>
+                  <td data-label={t('sharing.validUntil')}>
+                    {t('sharing.heightN', { height: request.validUntil })}</td>
+                  <td className="nowrap" data-label="">
                     {request.status === 'granted' && (
                       <a className="button primary small-button" data-testid="fetch-granted"
                         href={`#/sharing/fetch/${request.entry}`}>{t('sharing.fetch')}</a>)}
