@@ -31,13 +31,17 @@ import {
 } from '../ledger/index.js';
 import type { Block, Evidence, Mempool } from '../ledger/index.js';
 import { decodeMessage, encodeMessage } from '../network/index.js';
-import type { NetworkMessage, PeerMessage, TxMessage } from '../network/index.js';
+import type {
+  DataRequestMessage, DataResponseMessage, NetworkMessage, PeerMessage, TxMessage,
+} from '../network/index.js';
 import { PartSetAssembler, proposalMessages } from './block-parts.js';
 import type { SignedStep } from '../storage/index.js';
 import type { AppliedBlock, Chain } from './chain.js';
 
 /** What the driver sends to peers; the network layer frames and authenticates it. */
-export type ConsensusMessage = Exclude<PeerMessage, TxMessage>;
+/** What the driver handles: everything peers send but transactions and the data exchange. */
+export type ConsensusMessage =
+  Exclude<PeerMessage, TxMessage | DataRequestMessage | DataResponseMessage>;
 
 export interface DriverInit {
   readonly consensus: ConsensusInit;

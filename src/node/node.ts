@@ -250,6 +250,8 @@ export class ZhengwuNode implements ApiBackend {
       this.admit(message.tx, false).catch(() => undefined);
       return;
     }
+    // Data-exchange messages went to the exchange before this (see the network handler).
+    if (message.type === 'data-request' || message.type === 'data-response') return;
     this.driver.onMessage(peer, message);
   }
 

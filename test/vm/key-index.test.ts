@@ -73,7 +73,10 @@ const operationArbitrary: fc.Arbitrary<Operation> = fc.oneof(
     start: fc.option(keyArbitrary, { nil: undefined }),
     end: fc.option(keyArbitrary, { nil: undefined }),
     limit: fc.integer({ min: 1, max: 300 }),
-  }, { requiredKeys: ['limit'] }).map((options) => ({ kind: 'range' as const, options })) },
+  }, { requiredKeys: ['limit'] }).map(({ prefix, start, end, limit }) => ({
+    kind: 'range' as const,
+    options: { limit, ...(prefix === undefined ? {} : { prefix }),
+      ...(start === undefined ? {} : { start }), ...(end === undefined ? {} : { end }) } })) },
   // Bursts grow the tree to three or four levels; range removals then empty whole subtrees,
   // so that internal nodes merge and the root shrinks.
   { weight: 1, arbitrary: fc.record({ prefix: keyArbitrary, count: fc.integer({ min: 1,
