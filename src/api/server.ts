@@ -68,7 +68,7 @@ export async function createApiServer(
   // A state key is up to 255 bytes, i.e. 510 hex digits in a path parameter; fastify's default
   // of 100 characters would turn long keys into "no route".
   const app = Fastify({ logger: init.logger, bodyLimit: limits.httpBodyBytesMax,
-    maxParamLength: 2 * limits.stateKeyBytesMax + 16 });
+    routerOptions: { maxParamLength: 2 * limits.stateKeyBytesMax + 16 } });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Zhengwu node API', version: '1.0.0',
