@@ -10,6 +10,7 @@ import {
 import { encodeCommit } from '../ledger/index.js';
 import type { CborValue } from '../core/index.js';
 import type { ApiBackend, NodeStatus } from './backend.js';
+import { registerExplorerRoutes } from './explorer-routes.js';
 import { commitView, headerView, proofView, receiptView } from './views.js';
 
 const ErrorBody = Type.Object({ code: Type.String(), message: Type.String() });
@@ -115,6 +116,7 @@ export function registerRoutes(app: FastifyInstance, backend: ApiBackend): void 
   }));
 
   registerGovernanceRoutes(app, backend);
+  registerExplorerRoutes(app, backend);
 
   app.post<{ Body: Static<typeof QueryBody> }>('/v1/query', {
     schema: { summary: 'Run a read-only contract method', body: QueryBody, response: errors },

@@ -33,3 +33,7 @@ export type {
   UploadRecord, UploadReceipt, DatasetInfo, FetchInput, FetchedPayload, FetchedData,
   RecordValue,
 } from './exchange.js';
+export { blockSummaries, searchTxs } from './explorer.js';
+export type {
+  BlockSummaryView, TxSummaryView, HeightRange, TxSearchOptions, TxSearchPage,
+} from './explorer.js';
