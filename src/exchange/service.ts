@@ -109,6 +109,9 @@ export interface FetchResult {
   readonly payload: Payload;
 }
 
+/** Requests one peer may have waiting for answers at once. */
+const answersInFlightPerPeerMax = 32;
+
 /** Roles that may hand the node a dataset, and roles that may ask for one. */
 const uploaderRoles = ['exchange', 'operator', 'admin'];
 const requesterRoles = ['staff', 'admin'];
@@ -168,6 +171,8 @@ export class ExchangeService {
   /** Requests acted on, by hash, until their expiry height: a replay is refused. */
   private readonly seen = new Map<string, number>();
   private readonly waiting = new Map<string, Waiting>();
+  /** Requests from each peer being answered now. */
+  private readonly inFlight = new Map<string, number>();
   private readonly storageKey: Uint8Array;
 
   constructor(private readonly host: ExchangeHost,
@@ -280,12 +285,24 @@ export class ExchangeService {
       this.onAnswer(peer, message);
       return;
     }
-    this.answer(peer, message).then((answer) => {
+    const inFlight = this.inFlight.get(peer.address) ?? 0;
+    // Each answered request costs a signature check, storage reads and a block commit; a peer
+    // that keeps more than a few waiting is told to slow down rather than queued without end.
+    const answering = inFlight >= answersInFlightPerPeerMax
+      ? Promise.resolve<Answer>({ kind: 'error', code: ErrorCode.UNAVAILABLE,
+        message: `more than ${answersInFlightPerPeerMax} requests from this node are in flight` })
+      : this.answer(peer, message);
+    this.inFlight.set(peer.address, inFlight + 1);
+    answering.then((answer) => {
       this.host.send(peer.address, { type: 'data-response', id: message.id,
         body: encodeAnswer(answer) });
     }).catch((error: unknown) => {
       this.host.log('warn', 'data request failed', { peer: peer.address,
         err: (error as Error).message });
+    }).finally(() => {
+      const left = (this.inFlight.get(peer.address) ?? 1) - 1;
+      if (left === 0) this.inFlight.delete(peer.address);
+      else this.inFlight.set(peer.address, left);
     });
   }
 

@@ -294,6 +294,31 @@ describe('fetches', () => {
     expect(receiptsOnChain()).toHaveLength(before + 1);
   });
 
+  it('tells a node with too many requests in flight to slow down', async () => {
+    const answers: CborValue[] = [];
+    const original = taxNode.service.onMessage.bind(taxNode.service);
+    taxNode.service.onMessage = (peer, message) => {
+      if (message.type === 'data-response') answers.push(decode(message.body));
+      else original(peer, message);
+    };
+    try {
+      const oneTime = chain.suite.encryptionKeyPair();
+      for (let i = 0; i < 40; i++) {
+        marketNode.service.onMessage({ address: taxNode.address, agency: tax },
+          { type: 'data-request', id: randomBytes(16),
+            request: signed(taxStaff, 'fetch', fetchBody({ caseNumber: `BURST-${i}` })),
+            encryptionKey: chain.suite.encryptionPublicKeyOf(oneTime.privateKey) });
+      }
+      while (answers.length < 40) await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      taxNode.service.onMessage = original;
+    }
+    const busy = answers.filter((answer) => Array.isArray(answer) && answer[1] === 'UNAVAILABLE');
+    expect(busy).toHaveLength(8);
+    expect(answers.filter((answer) => Array.isArray(answer) && answer[0] === 'served'))
+      .toHaveLength(32);
+  });
+
   it('fails closed on a tampered answer', async () => {
     marketNode.tamper = (message) => {
       if (message.type !== 'data-response') return message;
