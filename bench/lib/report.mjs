@@ -72,6 +72,9 @@ export class Results {
   }
 
   toJson(targets) {
+    // The run merged in now ends at this write: its load after is the load now.
+    const merges = (this.merges ?? []).map((m, i, all) => (i === all.length - 1
+      ? { ...m, loadAfter: loadavg().map(round) } : m));
     return {
       machine: machine(),
       mode: this.mode,
@@ -83,7 +86,7 @@ export class Results {
       targets,
       notes: this.notes,
       profiles: this.profiles,
-      merges: this.merges ?? [],
+      merges,
     };
   }
 }
@@ -165,6 +168,18 @@ function derivedNotes(json) {
       notes.push(`limit.${algorithm}: all ${json.machine.cores} cores gave only ` +
         `${(all.median / one.median).toFixed(2)}x one core, so other processes held the cores ` +
         'during this run; every fraction of the limit is relative to what was really available.');
+    }
+  }
+  // A load average above the core count means other processes competed for the cores.
+  const loaded = [{ what: 'the first run', before: json.load.before, after: json.load.after },
+    ...(json.merges ?? []).map((m) => ({ what: `the run of ${m.benchmarks.join(', ')}`,
+      before: m.loadBefore, after: m.loadAfter }))];
+  for (const run of loaded) {
+    const peak = Math.max(run.before[0], run.after?.[0] ?? 0);
+    if (peak > json.machine.cores) {
+      notes.push(`Measured under load: ${run.what} saw a 1-minute load average of up to ` +
+        `${peak} on ${json.machine.cores} cores (other engineers' tests and benchmarks), so its ` +
+        'figures are lower, and its latencies higher, than an idle machine gives.');
     }
   }
   return notes;
