@@ -3,6 +3,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { dataEn, dataZh } from './i18n-data.js';
+import { networkEn, networkZh } from './i18n-network.js';
 
 const zh = {
   app: { title: '政务链', subtitle: '政务区块链门户', language: 'English' },
@@ -52,7 +53,7 @@ const zh = {
   },
   roles: {
     admin: '管理员', operator: '运维人员', staff: '工作人员', auditor: '审计员',
-    'validator-operator': '验证节点运维',
+    'validator-operator': '验证节点运维', 'data-authority': '数据主管', exchange: '数据交换系统',
   },
   status: {
     active: '正常', suspended: '已暂停', removed: '已移除', revoked: '已撤销',
@@ -184,7 +185,8 @@ const en: typeof zh = {
   },
   roles: {
     admin: 'Administrator', operator: 'Operator', staff: 'Staff', auditor: 'Auditor',
-    'validator-operator': 'Validator operator',
+    'validator-operator': 'Validator operator', 'data-authority': 'Data authority',
+    exchange: 'Exchange system',
   },
   status: {
     active: 'active', suspended: 'suspended', removed: 'removed', revoked: 'revoked',
@@ -280,8 +282,8 @@ const en: typeof zh = {
 const stored = typeof localStorage === 'undefined' ? null : localStorage.getItem('zw.language');
 
 void i18next.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: { ...zh, ...dataZh } },
-    en: { translation: { ...en, ...dataEn } } },
+  resources: { 'zh-CN': { translation: { ...zh, ...dataZh, ...networkZh } },
+    en: { translation: { ...en, ...dataEn, ...networkEn } } },
   lng: stored ?? 'zh-CN',
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },

@@ -19,6 +19,7 @@ import { client, formatTime } from '../node.js';
 import { usePaged } from '../paging.js';
 import { useSession } from '../session.js';
 import { CatalogForm } from './CatalogForm.js';
+import { DisableEntry } from './ProviderActions.js';
 import { ReviewQueue } from './ReviewQueue.js';
 
 interface Filters {
@@ -206,11 +207,11 @@ function VersionFacts({ version, provider }: { version: EntryVersionView; provid
   );
 }
 
-function EntryActions({ head }: { head: EntryHeadView }) {
+function EntryActions({ head, onChanged }: { head: EntryHeadView; onChanged: () => void }) {
   const { t } = useTranslation();
   const { session } = useSession();
   const member = session?.member ?? null;
-  if (member === null || member.status !== 'active') {
+  if (session === null || member === null || member.status !== 'active') {
     return <p className="notice">{t('catalog.signInToRequest')}{' '}
       <a href="#/signin">{t('nav.signIn')}</a></p>;
   }
@@ -227,6 +228,8 @@ function EntryActions({ head }: { head: EntryHeadView }) {
       {own && staff && head.pending === null && (
         <a className="button" href={`#/catalog/edit/${head.code}`}
           data-testid="edit-entry">{t('catalog.edit')}</a>)}
+      {own && staff && head.status === 'published' && (
+        <DisableEntry code={head.code} session={session} onDone={onChanged} />)}
     </div>
   );
 }
@@ -259,7 +262,7 @@ function EntryDetail({ code }: { code: string }) {
         {head.disabled !== null && <p className="notice bad">{t('catalog.disabledBecause',
           { reason: head.disabled.reason })}</p>}
         {shown !== null && <VersionFacts version={shown} provider={name(head.provider)} />}
-        <EntryActions head={head} />
+        <EntryActions head={head} onChanged={entry.reload} />
       </section>
       {shown !== null && (
         <section className="card">

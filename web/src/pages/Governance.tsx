@@ -1,11 +1,13 @@
 // Agencies and governance: the member agencies with their nodes (and which of them validate),
 // open and recent proposals with each agency's vote, the policy that decides them and their
-// deadline height. A signed-in agency admin votes on open proposals and proposes changes; both
-// are signed in this page. The page reloads as blocks with transactions arrive.
+// deadline height. A signed-in agency admin votes on open proposals and proposes changes, and
+// manages their agency's members (Members.tsx); all are signed in this page. The page reloads
+// as blocks with transactions arrive.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { receiptResult, vote } from '../../../src/sdk/index.js';
 import type { StatusView } from '../../../src/sdk/index.js';
+import { TableFrame } from '../components.js';
 import { ErrorNote } from '../errors.js';
 import { isActiveAdmin, loadAgencies, loadProposals } from '../governance.js';
 import type { AgencyView, PolicyView, ProposalView } from '../governance.js';
@@ -13,6 +15,7 @@ import { useLoad, useNewBlocks } from '../hooks.js';
 import { client, shortHex } from '../node.js';
 import { useSession } from '../session.js';
 import type { Session } from '../session.js';
+import { MemberManagement } from './Members.js';
 import { ProposeForm } from './ProposeForm.js';
 
 const recentProposalsMax = 20;
@@ -39,29 +42,34 @@ function AgencyTable({ chain }: { chain: Chain }) {
   const { t } = useTranslation();
   const power = new Map(chain.status.validators.map((v) => [v.publicKey, v.power]));
   if (chain.agencies.length === 0) return <p className="muted">{t('governance.noAgencies')}</p>;
+  // On a phone the table reads as one labelled record per agency (data.css `table.stack`).
   return (
-    <table data-testid="agencies">
-      <thead><tr><th>{t('governance.agency')}</th><th>{t('governance.status')}</th>
-        <th>{t('governance.weight')}</th><th>{t('governance.nodes')}</th>
-        <th>{t('governance.addedHeight')}</th></tr></thead>
-      <tbody>
-        {chain.agencies.map((agency) => (
-          <tr key={agency.id}>
-            <td><div>{agency.name}</div><div className="muted mono small">{agency.id}</div></td>
-            <td><StatusTag status={agency.status} /></td>
-            <td>{agency.weight}</td>
-            <td>{agency.nodes.length === 0 ? <span className="muted">{t('common.none')}</span>
-              : agency.nodes.map((node) => {
-                const nodePower = power.get(node.publicKey);
-                return (<div key={node.publicKey}>{node.name} <span className="muted small">
-                  {nodePower === undefined ? t('governance.fullNode')
-                    : t('governance.validatorPower', { power: nodePower })}</span></div>);
-              })}</td>
-            <td>{agency.addedHeight}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <TableFrame>
+      <table className="stack" data-testid="agencies">
+        <thead><tr><th>{t('governance.agency')}</th><th>{t('governance.status')}</th>
+          <th>{t('governance.weight')}</th><th>{t('governance.nodes')}</th>
+          <th>{t('governance.addedHeight')}</th></tr></thead>
+        <tbody>
+          {chain.agencies.map((agency) => (
+            <tr key={agency.id}>
+              <td data-label={t('governance.agency')}><div>{agency.name}</div>
+                <div className="muted mono small">{agency.id}</div></td>
+              <td data-label={t('governance.status')}><StatusTag status={agency.status} /></td>
+              <td data-label={t('governance.weight')}>{agency.weight}</td>
+              <td data-label={t('governance.nodes')}>{agency.nodes.length === 0
+                ? <span className="muted">{t('common.none')}</span>
+                : agency.nodes.map((node) => {
+                  const nodePower = power.get(node.publicKey);
+                  return (<div key={node.publicKey}>{node.name} <span className="muted small">
+                    {nodePower === undefined ? t('governance.fullNode')
+                      : t('governance.validatorPower', { power: nodePower })}</span></div>);
+                })}</td>
+              <td data-label={t('governance.addedHeight')}>{agency.addedHeight}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableFrame>
   );
 }
 
@@ -259,6 +267,8 @@ export function GovernancePage() {
       {session !== null && isActiveAdmin(session.member)
         ? <ProposeForm session={session} onProposed={changed} />
         : <SignInPrompt session={session} />}
+      {session !== null && isActiveAdmin(session.member) && (
+        <MemberManagement session={session} />)}
       <section className="card">
         <h2>{t('governance.recent')}</h2>
         <ProposalList proposals={recent} chain={value} session={session} onChanged={changed}

@@ -17,7 +17,9 @@ import { usePaged } from '../paging.js';
 import type { Paged } from '../paging.js';
 import { useSession } from '../session.js';
 import type { Session } from '../session.js';
+import { AuthorityQueue } from './AuthorityQueue.js';
 import { FetchPage } from './FetchPage.js';
+import { RevokeGrant } from './ProviderActions.js';
 import { RequestForm } from './RequestForm.js';
 
 function useRequests(agency: string, side: 'requester' | 'provider'): Paged<RequestView> {
@@ -127,7 +129,7 @@ function MyRequests({ session }: { session: Session }) {
   );
 }
 
-function DecisionCard({ request, session, requester, onDone }: { request: RequestView;
+export function DecisionCard({ request, session, requester, onDone }: { request: RequestView;
   session: Session; requester: string; onDone: () => void }) {
   const { t, i18n } = useTranslation();
   const [chosen, setChosen] = useState<readonly string[]>(request.items);
@@ -232,6 +234,8 @@ function Inbox({ session }: { session: Session }) {
                   <td className="mono">{request.entry}</td>
                   <td><ItemList request={request} /></td>
                   <td><StateTag state={request.status} /></td>
+                  <td>{request.status === 'granted' && <RevokeGrant id={request.id}
+                    session={session} onDone={requests.reload} />}</td>
                 </tr>))}</tbody>
             </table>
           </TableFrame>
@@ -266,6 +270,7 @@ export function SharingPage({ path }: { path: string[] }) {
     <div className="page" data-testid="sharing-page">
       <MyRequests session={session} />
       <Inbox session={session} />
+      {session.member.roles.includes('data-authority') && <AuthorityQueue session={session} />}
     </div>
   );
 }
