@@ -16,7 +16,7 @@ export const networkZh = {
     connectedSince: '连接时间',
   },
   search: {
-    placeholder: '区块高度、交易哈希、地址、机构或合约名称',
+    placeholder: '高度、交易哈希、地址、机构或合约',
     invalid: '无法识别：请输入区块高度、64 位交易哈希、40 位地址、机构名称或合约名称（如 notary）。',
     contracts: '合约：', byAgency: '按机构查看…', ok: '成功', call: '调用', sender: '发送方',
     signers: '签署的验证节点', scanned: '已搜索高度 {{from}}–{{to}}', older: '搜索更早的区块',

@@ -95,11 +95,11 @@ function Status({ status }: { status: string | null }) {
     : <span className="tx-status-failed" title={status}>✘ {status}</span>;
 }
 
-function Sender({ tx }: { tx: TxSummaryView }) {
+/** The sender's agency by name (`name` maps ids to names, loaded once per list). */
+function Sender({ tx, name }: { tx: TxSummaryView; name: (id: string) => string }) {
   const { t } = useTranslation();
-  const { name } = useAgencyNames();
   return <>
-    <div className={tx.agency === null ? 'muted small' : ''}>
+    <div className={tx.agency === null ? 'muted small' : 'wrap'}>
       {tx.agency === null ? t('search.notMember') : name(tx.agency)}</div>
     <a className="mono small" href={`#/explorer/address/${tx.sender}`}>{shortHex(tx.sender, 8)}</a>
   </>;
@@ -108,6 +108,7 @@ function Sender({ tx }: { tx: TxSummaryView }) {
 function TxTable({ txs, showHeight = true }: { txs: readonly TxSummaryView[];
   showHeight?: boolean }) {
   const { t } = useTranslation();
+  const { name } = useAgencyNames();
   return (
     <TableFrame>
       <table className="stack" data-testid="tx-list">
@@ -123,7 +124,7 @@ function TxTable({ txs, showHeight = true }: { txs: readonly TxSummaryView[];
                 href={`#/explorer/tx/${tx.hash}`}>{shortHex(tx.hash, 8)}</a></td>
               <td data-label={t('search.call')}><span className="mono">
                 {tx.contract}.{tx.method}</span></td>
-              <td data-label={t('search.sender')}><Sender tx={tx} /></td>
+              <td data-label={t('search.sender')}><Sender tx={tx} name={name} /></td>
               <td data-label={t('explorer.status')}><Status status={tx.status} /></td>
             </tr>
           ))}
@@ -239,13 +240,15 @@ function RecentBlocks() {
                 <tr key={block.height} data-height={block.height}>
                   <td data-label={t('common.height')}>
                     <a href={`#/explorer/block/${block.height}`}>{block.height}</a></td>
-                  <td className="mono" data-label={t('common.hash')}>{shortHex(block.hash, 8)}</td>
+                  <td className="mono hide-narrow" data-label={t('common.hash')}>
+                    {shortHex(block.hash, 8)}</td>
                   <td data-label={t('common.time')}>{formatTime(block.time, i18n.language)}</td>
                   <td data-label={t('explorer.txs')}>{block.txCount}</td>
                   <td data-label={t('explorer.proposer')}>{agency === null
                     ? <span className="mono">{shortHex(block.proposer, 6)}</span>
                     : name(agency)}</td>
-                  <td data-label={t('search.signers')}>{block.signers.length}</td>
+                  <td className="hide-narrow" data-label={t('search.signers')}>
+                    {block.signers.length}</td>
                 </tr>
               );
             })}
@@ -337,6 +340,7 @@ function ProofStatus({ view }: { view: TxView }) {
 
 function TxFacts({ view }: { view: Extract<TxView, { status: 'committed' }> }) {
   const { t } = useTranslation();
+  const { name } = useAgencyNames();
   const summary = useLoad(async () => {
     const page = await searchTxs(client, { from: view.height, to: view.height, limit: 100 });
     return page.txs.find((tx) => tx.hash === view.hash) ?? null;
@@ -350,7 +354,7 @@ function TxFacts({ view }: { view: Extract<TxView, { status: 'committed' }> }) {
       <dt>{t('search.call')}</dt>
       <dd><a className="mono" href={`#/explorer/contract/${tx.contract}`}>{tx.contract}</a>
         <span className="mono">.{tx.method}</span></dd>
-      <dt>{t('search.sender')}</dt><dd><Sender tx={tx} /></dd>
+      <dt>{t('search.sender')}</dt><dd><Sender tx={tx} name={name} /></dd>
     </>}
     <dt>{t('explorer.receipt')}</dt>
     <dd><Status status={view.receipt.status} />
