@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initNetwork } from '../../src/node/index.js';
 import { ZhengwuClient } from '../../src/sdk/index.js';
-import { freePort, launcher, startNodeProcess, waitForNode } from '../helpers/network.js';
+import { launcher, reservePortBase, startNodeProcess, waitForNode } from '../helpers/network.js';
 import type { NodeProcess } from '../helpers/network.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -67,7 +67,7 @@ describe('data sharing through the zw command line', () => {
   it('publishes, reviews, requests, decides, uploads, fetches, refuses, shows usage',
     async () => {
       const manifest = initNetwork({ dir, agencies: 2, suite: 'intl',
-        basePort: (await freePort()) - 1, dataAuthority: 'tax' });
+        basePort: await reservePortBase(), dataAuthority: 'tax' });
       for (const node of manifest.nodes) processes.push(startNodeProcess(node.home));
       const clients = manifest.nodes.map((node) => new ZhengwuClient({ url: node.api }));
       await Promise.all(clients.map((client, i) =>

@@ -21,7 +21,7 @@ import {
 } from '../../src/sdk/index.js';
 import type { FetchInput } from '../../src/sdk/index.js';
 import {
-  adminAccount, freePort, startNodeProcess, waitForNode,
+  adminAccount, reservePortBase, startNodeProcess, waitForNode,
 } from '../helpers/network.js';
 import type { NodeProcess } from '../helpers/network.js';
 
@@ -66,7 +66,7 @@ describe.each(['intl', 'gm'] as SuiteName[])('data sharing on a %s chain', (suit
   it('publishes, requests, grants, fetches, refuses, and shows the trail', async () => {
     const suite = getSuite(suiteName);
     const manifest = initNetwork({ dir, agencies: 4, suite: suiteName,
-      basePort: (await freePort()) - 1, dataAuthority: 'health' });
+      basePort: await reservePortBase(), dataAuthority: 'health' });
     for (const node of manifest.nodes) processes.push(startNodeProcess(node.home));
     const clients = manifest.nodes.map((node) => new ZhengwuClient({ url: node.api }));
     await Promise.all(clients.map((client, i) => waitForNode(client, processes[i] as NodeProcess)));

@@ -2,7 +2,8 @@
 // in temporary folders that are removed afterwards.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,71 @@ export function freePort(): Promise<number> {
   });
 }
 
+// Networks made by tests take consecutive ports (API base+1.., peers base+101..). Bases come from
+// slots below Linux's ephemeral range (32768+), so no outgoing connection can be handed one of
+// them, and a slot is claimed by an exclusive file naming the claiming process, so two test
+// workers never share one. A claim of a process that died is taken over.
+const slotsDir = join(tmpdir(), 'zw-test-port-slots');
+const slotFirst = 20_000;
+const slotSize = 200;
+const slotCount = 60;
+const claimed: string[] = [];
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function claim(path: string): boolean {
+  try {
+    writeFileSync(path, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch {
+    const owner = Number(readFileSync(path, 'utf8'));
+    if (Number.isSafeInteger(owner) && owner > 0 && alive(owner)) return false;
+    rmSync(path, { force: true });
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A base port whose API and peer ports (for up to 16 nodes) are free and no other test's. */
+export async function reservePortBase(): Promise<number> {
+  mkdirSync(slotsDir, { recursive: true });
+  const start = randomInt(slotCount);
+  for (let i = 0; i < slotCount; i++) {
+    const base = slotFirst + ((start + i) % slotCount) * slotSize;
+    const path = join(slotsDir, String(base));
+    if (!claim(path)) continue;
+    const ports = Array.from({ length: 16 }, (_, n) => [base + 1 + n, base + 101 + n]).flat();
+    if ((await Promise.all(ports.map(portFree))).every(Boolean)) {
+      if (claimed.length === 0) {
+        process.once('exit', () => { for (const held of claimed) rmSync(held, { force: true }); });
+      }
+      claimed.push(path);
+      return base;
+    }
+    rmSync(path, { force: true });
+  }
+  throw new Error('no free port slot for a test network');
+}
+
 export interface TestNetwork {
   readonly dir: string;
   readonly manifest: NetworkManifest;
@@ -33,8 +99,7 @@ export interface TestNetwork {
 
 export async function makeNetwork(suite: SuiteName, agencies = 1): Promise<TestNetwork> {
   const dir = mkdtempSync(join(tmpdir(), 'zw-test-'));
-  // Consecutive ports from a free base; a clash only makes a test retry-worthy, never wrong.
-  const basePort = (await freePort()) - 1;
+  const basePort = await reservePortBase();
   const manifest = initNetwork({ dir, agencies, suite, basePort });
   return { dir, manifest, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ZhengwuNode, initNetwork } from '../../src/node/index.js';
-import { freePort } from '../helpers/network.js';
+import { reservePortBase } from '../helpers/network.js';
 import { waitFor } from '../network/helpers.js';
 import { PkiFixtures } from './pki-fixtures.js';
 
@@ -29,7 +29,7 @@ describe('a genesis agency under a national root', () => {
     const tlsCa = pki.issue(agencyCa, 'sm2', { agency: taxId, pathLength: 0 });
     const passphrase = 'test passphrase';
     const manifest = initNetwork({ dir, agencies: 2, suite: 'gm', passphrase,
-      basePort: (await freePort()) - 1,
+      basePort: await reservePortBase(),
       pki: { tax: { caCert: agencyCa.certPem, caChain: [national.certPem], tlsCa } } });
     for (const { home } of manifest.nodes) {
       nodes.push(await ZhengwuNode.start({ home, passphrase, verifyThreads: 0, apiPort: 0,

@@ -23,7 +23,7 @@ import {
   Account, ZhengwuClient, createKeystore, deriveSubjectId, getSuite, receiptResult,
   uploadDataset,
 } from '../../src/sdk/index.js';
-import { adminAccount, freePort, startNodeProcess, waitForNode } from '../helpers/network.js';
+import { adminAccount, reservePortBase, startNodeProcess, waitForNode } from '../helpers/network.js';
 import type { NodeProcess } from '../helpers/network.js';
 
 const shots = join(import.meta.dirname, '../../test-results/portal');
@@ -85,7 +85,7 @@ async function startNodes(): Promise<ZhengwuClient[]> {
   for (let attempt = 1; ; attempt++) {
     dir = mkdtempSync(join(tmpdir(), 'zw-portal-data-'));
     manifest = initNetwork({ dir, agencies: 4, suite: 'intl',
-      basePort: (await freePort()) - 1, dataAuthority: 'health' });
+      basePort: await reservePortBase(), dataAuthority: 'health' });
     const started = manifest.nodes.map((node) => startNodeProcess(node.home));
     processes.push(...started);
     const clients = manifest.nodes.map((node) => new ZhengwuClient({ url: node.api }));
