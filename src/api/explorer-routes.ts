@@ -19,6 +19,11 @@ export const blockSummariesMax = 200;
 export const txSearchBlocksMax = 1_000;
 /** Most transactions one search returns. */
 export const txSearchResultsMax = 100;
+/**
+ * Transactions one search decodes before it stops at a block boundary (a busy chain's 1,000
+ * blocks could hold millions); `scannedFrom` then tells the client where to continue.
+ */
+export const txSearchDecodedMax = 20_000;
 
 const Height = Type.Integer({ minimum: 1 });
 const BlockRange = Type.Object({
@@ -84,12 +89,15 @@ function searchTxs(backend: ApiBackend, query: Static<typeof TxSearch>): unknown
   const txs = [];
   // The lowest height whose transactions were all considered: the client continues below it.
   let scannedFrom = to + 1;
+  let decoded = 0;
   for (let height = to; height >= from && txs.length < limit; height--) {
+    if (decoded >= txSearchDecodedMax) break;
     const found = backend.block(height);
     const count = found?.block.txs.length ?? 0;
     let index = count - 1;
     for (; found !== undefined && index >= 0 && txs.length < limit; index--) {
       const { tx, hash } = decodeTx(suite, found.block.txs[index] as Uint8Array);
+      decoded += 1;
       const address = toHex(suite.address(tx.sender));
       if (query.contract !== undefined && tx.contract !== query.contract) continue;
       if (sender !== undefined && address !== sender) continue;
