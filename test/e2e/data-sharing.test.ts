@@ -17,7 +17,8 @@ import type { SuiteName } from '../../src/crypto/index.js';
 import { initNetwork } from '../../src/node/index.js';
 import {
   Account, ZhengwuClient, deriveSubjectId, evidenceBundle, fetchData, notarize, propose,
-  receiptResult, trustFromGenesis, uploadDataset, usage, verifyEvidenceBundle, vote,
+  receiptResult, receipts, searchCatalog, sharingRequests, trustFromGenesis, uploadDataset, usage,
+  verifyEvidenceBundle, vote,
 } from '../../src/sdk/index.js';
 import type { FetchInput } from '../../src/sdk/index.js';
 import {
@@ -186,6 +187,19 @@ describe.each(['intl', 'gm'] as SuiteName[])('data sharing on a %s chain', (suit
       items: ['name'], subjects: [], caseNumber: 'PS-78', officialId: 'PS-001',
       system: 'police-records' }));
     expect(expired.code).toBe('ACCESS_REFUSED');
+
+    // Every node's index serves the catalog, the provider's inbox and the audit trail.
+    const taxAgency = manifest.nodes[1]?.agency ?? '';
+    const found = await searchCatalog(policeNode, { q: '企业登记' });
+    expect(found.items.map((item) => item.code)).toEqual([registry]);
+    expect((await searchCatalog(policeNode, { sharingType: 'UNCONDITIONAL' })).items
+      .map((item) => item.code)).toEqual([licences]);
+    const inbox = await sharingRequests(healthNode, { agency: manifest.nodes[0]?.agency ?? '',
+      side: 'provider' });
+    expect(inbox.items.find((item) => item.id === registryRequest.id)?.status).toBe('granted');
+    const trail = await receipts(healthNode, { requester: taxAgency, entry: registry });
+    expect(trail.items.map((item) => item.outcome)).toEqual(['served', 'refused']);
+    expect(trail.items[0]?.id).toBe(fetched.receiptId);
 
     // The citizen sees tax's access to their record, with its purpose; nothing else of theirs.
     const seen = await usage(marketNode, subject);
