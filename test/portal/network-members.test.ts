@@ -149,7 +149,8 @@ async function search(page: Page, text: string): Promise<void> {
 }
 
 function sideways(page: Page): Promise<number> {
-  return page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as
+  return page.evaluate(
+    'document.documentElement.scrollWidth - document.documentElement.clientWidth') as
     Promise<number>;
 }
 

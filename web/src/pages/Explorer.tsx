@@ -220,7 +220,9 @@ function RecentBlocks() {
   const status = useLoad(() => client.status(), 'validators');
   const agencyOf = (address: string) => status.value?.validators
     .find((v) => v.address === address)?.agency ?? null;
-  if (loaded.error !== undefined) return <div className="card"><ErrorNote error={loaded.error} /></div>;
+  if (loaded.error !== undefined) {
+    return <div className="card"><ErrorNote error={loaded.error} /></div>;
+  }
   if (loaded.value === undefined) return <div className="card">{t('common.loading')}</div>;
   const newest = loaded.value[0]?.height ?? 0;
   const blocks = [...live.filter((b) => b.height > newest), ...loaded.value]
@@ -272,7 +274,8 @@ function BlockDetail({ height }: { height: number }) {
   }, `block-${height}`);
   const status = useLoad(() => client.status(), 'validators');
   if (block.error !== undefined) {
-    return <div className="card" data-testid="block-missing"><ErrorNote error={block.error} /></div>;
+    return <div className="card" data-testid="block-missing">
+      <ErrorNote error={block.error} /></div>;
   }
   if (block.value === undefined) return <div className="card">{t('common.loading')}</div>;
   const { view, txs, summary } = block.value;
@@ -414,9 +417,9 @@ function AddressDetail({ address }: { address: string }) {
           <dt>{t('network.address')}</dt><dd className="mono">{address}</dd>
           <dt>{t('network.agency')}</dt>
           <dd>{member.value === undefined ? '…' : record === null ? t('search.notMember')
-            : `${name(record.agency)} · ${record.roles.map((role) =>
-              t(`roles.${role}`, { defaultValue: role })).join('、')} · ${t(`status.${record.status}`,
-              { defaultValue: record.status })}`}</dd>
+            : [name(record.agency), record.roles.map((role) =>
+              t(`roles.${role}`, { defaultValue: role })).join('、'),
+            t(`status.${record.status}`, { defaultValue: record.status })].join(' · ')}</dd>
         </dl>
       </section>
       <TxList filter={{ sender: address }} title={t('search.txsOfAddress')} testId="address-txs" />

@@ -95,7 +95,8 @@ function ThroughputChart({ blocks, now }: { blocks: readonly BlockPoint[]; now: 
       </header>
       <div className="throughput">
         <div className="axis-y" aria-hidden>
-          <span className="unit">{t('network.txPerSecond')}</span><span>{scale}</span><span>{(scale / 2).toFixed(scale % 2 === 0 ? 0 : 1)}</span>
+          <span className="unit">{t('network.txPerSecond')}</span><span>{scale}</span>
+          <span>{(scale / 2).toFixed(scale % 2 === 0 ? 0 : 1)}</span>
           <span>0</span>
         </div>
         <svg className="chart" viewBox={`0 0 ${bars.length * 10} 100`} preserveAspectRatio="none"
