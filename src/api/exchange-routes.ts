@@ -13,7 +13,7 @@ import type { FetchResult, StoredDatasetRow, UploadResult } from '../exchange/in
 
 /** What the node offers the exchange routes. */
 export interface ExchangeBackend {
-  uploadDataset(request: Uint8Array): UploadResult;
+  uploadDataset(request: Uint8Array): Promise<UploadResult>;
   fetchData(request: Uint8Array): Promise<FetchResult>;
   dataset(entry: string): StoredDatasetRow | undefined;
 }
@@ -51,7 +51,8 @@ export function registerExchangeRoutes(app: FastifyInstance, backend: ExchangeBa
       summary: 'Store a dataset on this (the provider\'s) node, encrypted at rest',
       description: 'The request is an upload signed by an exchange, operator or admin member ' +
         'of this node\'s agency: {entry, records: [{subject?, data}]}. A subject may be a ' +
-        'personal id; the node stores only its derived pseudonymous subject id with the record.',
+        'personal id; the node stores only its derived pseudonymous subject id with the record. ' +
+        'The version\'s hash and size are registered on chain before the records are stored.',
       tags: ['exchange'], body: UploadBody,
       response: { 200: Type.Object({ entry: Type.String(), version: Type.Integer(),
         records: Type.Integer(), hash: Type.String() }), 400: ErrorBody, 403: ErrorBody },

@@ -241,8 +241,12 @@ export class ExchangeService {
 
   // ---- Provider: uploads ---------------------------------------------------------------------
 
-  /** Stores a dataset that a member of this node's agency signed, as a new version. */
-  upload(bytes: Uint8Array): UploadResult {
+  /**
+   * Takes a dataset that a member of this node's agency signed, as a new version: its hash and
+   * size are registered on chain (sharing.registerDataset) first, then the records are stored
+   * here, so the chain never lacks a version this node serves.
+   */
+  async upload(bytes: Uint8Array): Promise<UploadResult> {
     const verified = this.verify(bytes, 'upload');
     const { identity } = verified;
     if (identity.agency !== this.host.agency ||
@@ -264,9 +268,18 @@ export class ExchangeService {
       version.items.map((item) => item.name), this.host.chainId);
     this.markSeen(verified);
     const { suite } = this.host;
-    const next = (this.host.datasets.dataset(code)?.version ?? 0) + 1;
+    const registered = this.host.query(sharingContract, 'dataset', { entry: code }) as
+      { version: number } | null;
+    const next = Math.max(this.host.datasets.dataset(code)?.version ?? 0,
+      registered?.version ?? 0) + 1;
     const encoded = upload.records.map(encodeRecord);
     const hash = toHex(suite.hash(encode(encoded)));
+    const call = await this.host.submit(sharingContract, 'registerDataset',
+      { entry: code, version: next, hash, records: encoded.length });
+    if (call.status !== 'ok') {
+      throw new ZwError(ErrorCode.UNAVAILABLE,
+        `registering the dataset on chain failed: ${call.status} ${call.error}`);
+    }
     this.host.datasets.replace({ entry: code, version: next, records: encoded.length, hash,
       uploadedBy: toHex(verified.address), height: this.host.height() },
     upload.records.map((record, seq) => ({ subject: record.subject,

@@ -168,14 +168,17 @@ afterAll(() => {
 });
 
 describe('uploads', () => {
-  it('stores a member-signed dataset encrypted at rest, with derived subject ids', () => {
-    const result = marketNode.service.upload(signed(marketSystem, 'upload', { entry: registry,
+  it('stores a member-signed dataset encrypted at rest, with derived subject ids', async () => {
+    const result = await marketNode.service.upload(signed(marketSystem, 'upload', { entry: registry,
       records: [
         { subject: citizen, data: { name: '示例科技有限公司', creditCode: '91110108MA01ABCD1X',
           legalRepresentative: '张三' } },
         { data: { name: '另一家公司', creditCode: '91110105MA02EFGH2Y' } },
       ] }));
     expect(result).toMatchObject({ entry: registry, version: 1, records: 2 });
+    // Its hash and size are on chain; the records are not.
+    expect(chain.query('sharing', 'dataset', { entry: registry })).toMatchObject({ version: 1,
+      records: 2, hash: result.hash, by: marketNode.address });
     const rows = marketNode.store.records(registry, { offset: 0, limit: 10 });
     expect(rows.map((row) => row.subject)).toEqual([deriveSubjectId(citizen, chainId), null]);
     // Neither the names nor the personal id are anywhere in the provider's files.
@@ -349,7 +352,7 @@ describe('fetches', () => {
   });
 
   it('pages through a dataset and refuses a page that touches too many persons', async () => {
-    marketNode.service.upload(signed(marketSystem, 'upload', { entry: registry,
+    await marketNode.service.upload(signed(marketSystem, 'upload', { entry: registry,
       records: Array.from({ length: 40 }, (_, i) => ({
         subject: `P${String(i).padStart(8, '0')}A`, data: { name: `company ${i}` } })) }));
     const page = await taxNode.service.fetch(signed(taxStaff, 'fetch',

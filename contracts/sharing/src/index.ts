@@ -37,6 +37,7 @@
 //                                   are key ranges
 //   ra/<requester>#<rid>, rp/<provider>#<rid>, re/<entry>#<rid>   (receipt indexes)
 //   us/<subject>#<newest-first key> receipt id (the citizen's view)
+//   ds/<entry>                      DatasetRecord: the provider's latest registered dataset
 // Scale: like the catalog, every key passes through the runtime's per-contract key index (a few
 // tens of thousands of keys, ADR 0008). A million receipts a day cannot live in this index; the
 // node-side SQLite index fed by the `AccessRecorded` events must serve audit and usage queries
@@ -504,6 +505,46 @@ function checkReceiptArgs(args: ReceiptArgs, view: EntryView): void {
   require(disclosure === null || (Number.isSafeInteger(disclosure) && disclosure > ctx().height),
     'disclosureHeight: a future height, or null', 'BAD_ARGUMENTS');
 }
+
+export type DatasetRecord = {
+  readonly entry: string;
+  readonly version: number;
+  /** Hash (64 hex) of the dataset version as the provider's node stores it. */
+  readonly hash: string;
+  readonly records: number;
+  readonly by: string;
+  readonly height: number;
+  readonly time: number;
+};
+
+/**
+ * The provider's node registers each dataset version it takes from its agency's systems: the
+ * data stays off chain, its hash and size go on chain, so a provider cannot change what it
+ * serves without a trace, and every access receipt's dataset version can be looked up.
+ */
+export const registerDataset = tx((args: { entry: string; version: number; hash: string;
+  records: number }) => {
+  require(args !== null && typeof args === 'object', 'arguments: an object', 'BAD_ARGUMENTS');
+  const view = lookup(args.entry, null);
+  require(ctx().agency === view.provider && hasRole('exchange', 'operator'),
+    `registerDataset: only an exchange or operator member of ${view.provider}`, 'UNAUTHORIZED');
+  require(typeof args.hash === 'string' && hashPattern.test(args.hash), 'hash: 64 hex',
+    'BAD_ARGUMENTS');
+  require(Number.isSafeInteger(args.records) && args.records >= 0, 'records: a count',
+    'BAD_ARGUMENTS');
+  const previous = state.get<DatasetRecord>(`ds/${view.code}`);
+  require(Number.isSafeInteger(args.version) && args.version > (previous?.version ?? 0),
+    `version: above ${previous?.version ?? 0}`, 'BAD_ARGUMENTS');
+  const record: DatasetRecord = { entry: view.code, version: args.version, hash: args.hash,
+    records: args.records, by: sender(), height: ctx().height, time: ctx().time };
+  state.set(`ds/${view.code}`, record);
+  emit('DatasetRegistered', record);
+  return record;
+});
+
+/** The latest dataset version a provider registered for an entry, or null. */
+export const dataset = query((args: { entry: string }) =>
+  state.get<DatasetRecord>(`ds/${String(args?.entry)}`) ?? null);
 
 /**
  * The provider's node (a member of the provider agency with the `exchange` or `operator` role)

@@ -294,6 +294,27 @@ export const cases = tests({
         { id: served.result, responseHash: hash(11) } as never)).result, true);
       assert.ok(served.gasUsed < 1_500_000, `recordAccess used ${served.gasUsed}`);
     } },
+  'dataset versions: only the provider\'s node registers them, each above the last': {
+    deploy: false, run(chain) {
+      const { p } = setUp(chain);
+      const version = (n: number, extra: Record<string, unknown> = {}): Record<string, unknown> =>
+        ({ entry: licenceCode, version: n, hash: hash(20 + n), records: 10 * n, ...extra });
+      assert.equal(chain.call(p.marketStaff, 'registerDataset', version(1) as never).status,
+        'UNAUTHORIZED', 'staff are not the node');
+      assert.equal(chain.call(p.taxNode, 'registerDataset', version(1) as never).status,
+        'UNAUTHORIZED', 'another agency\'s node');
+      assert.equal(chain.call(p.marketNode, 'registerDataset',
+        version(1, { hash: 'xyz' }) as never).status, 'BAD_ARGUMENTS');
+      const first = ok(chain.call(p.marketNode, 'registerDataset', version(1) as never));
+      assert.deepEqual(first.events.map((event) => event.name), ['DatasetRegistered']);
+      assert.equal(chain.call(p.marketNode, 'registerDataset', version(1) as never).status,
+        'BAD_ARGUMENTS', 'versions only go up');
+      ok(chain.call(p.marketNode, 'registerDataset', version(3) as never));
+      const stored = chain.query('dataset', { entry: licenceCode }) as unknown as
+        { version: number; records: number; hash: string };
+      assert.deepEqual([stored.version, stored.records, stored.hash], [3, 30, hash(23)]);
+      assert.equal(chain.query('dataset', { entry: enterpriseCode }), null);
+    } },
   'auditors query receipts by agency, entry, time range and purpose': { deploy: false,
     run(chain) {
       const { p } = setUp(chain);
