@@ -42,6 +42,12 @@ describe('bench harness', () => {
       expect(figure?.median).toBeLessThanOrEqual(figure?.max ?? 0);
       expect(figure?.unit).toBe('verify/s');
     }
+    for (const [name, unit] of [['vm.call.perSec', 'calls/s'],
+      ['vm.call.executeBlock.perSec', 'calls/s'], ['vm.context.freshUs', 'us'],
+      ['vm.heap.restoreUs', 'us']] as const) {
+      expect(json.figures[name]?.unit, name).toBe(unit);
+      expect(json.figures[name]?.min, name).toBeGreaterThan(0);
+    }
     // A figure is either measured or listed as missing with a reason, never both.
     for (const missing of json.missing) {
       expect(missing.reason.length).toBeGreaterThan(0);
