@@ -83,15 +83,36 @@ export interface BlockResult {
   readonly updates: readonly StateUpdate[];
 }
 
-/** Pending writes over a reader, keyed by hex tree key. */
+/** Pending writes over a reader (the block's starting state, or another WriteSet), by hex key. */
 class WriteSet {
   readonly writes = new Map<string, StateUpdate>();
-  constructor(private readonly base: StateReader) {}
+  /**
+   * Values this WriteSet read from the block's starting state (null: absent), kept by the
+   * block's own WriteSet only. That state does not change while the block executes, so a key
+   * read again (a contract's deployment record by every call, a balance read by the contract and
+   * again by the key index's existence check) gives the same bytes without a storage read. Gas
+   * is charged on the value returned, which is the same either way.
+   */
+  private readonly reads: Map<string, Uint8Array | null> | undefined;
+
+  constructor(private readonly base: StateReader, cacheReads = false) {
+    this.reads = cacheReads ? new Map() : undefined;
+  }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const pending = this.writes.get(toHex(key));
+    return this.lookup(key, toHex(key));
+  }
+
+  private lookup(key: Uint8Array, hex: string): Uint8Array | undefined {
+    const pending = this.writes.get(hex);
     if (pending !== undefined) return pending.value ?? undefined;
-    return this.base.get(key);
+    if (this.base instanceof WriteSet) return this.base.lookup(key, hex);
+    if (this.reads === undefined) return this.base.get(key);
+    const cached = this.reads.get(hex);
+    if (cached !== undefined) return cached ?? undefined;
+    const value = this.base.get(key);
+    this.reads.set(hex, value ?? null);
+    return value;
   }
 
   put(key: Uint8Array, value: Uint8Array | null): void {
@@ -115,7 +136,7 @@ export function executeBlock(
   evidence: readonly Evidence[] = [], initialWrites: readonly StateUpdate[] = [],
   systemCalls: readonly SystemCall[] = [],
 ): BlockResult {
-  const blockWrites = new WriteSet(env.state);
+  const blockWrites = new WriteSet(env.state, true);
   // Genesis state (e.g. each agency's first administrator) is written at the start of block 1,
   // before its transactions, so that header 2 signs it like any other result.
   for (const update of initialWrites) blockWrites.put(update.key, update.value);
@@ -221,18 +242,21 @@ function executeTx(
     return failedReceipt(env.suite.hash(bytes) as Hash, error, 0);
   }
   const { tx, hash } = envelope;
-  const precheck = admissible(env, block, blockWrites, tx, hash);
+  // The sender's address is a hash of its key: computed once for the checks and the call.
+  const sender = env.suite.address(tx.sender);
+  const precheck = admissible(env, block, blockWrites, tx, hash, sender);
   if (precheck instanceof ZwError) return failedReceipt(hash, precheck, 0);
   // From here the transaction is valid for this block: its nonce is consumed and gas charged
   // whether or not the call succeeds, so a failing call cannot be replayed for free.
-  const nonceKey = stateTreeKey(env.suite.hash, accountContract, env.suite.address(tx.sender));
+  const nonceKey = stateTreeKey(env.suite.hash, accountContract, sender);
   blockWrites.put(nonceKey, encode(tx.nonce + 1));
   const meter = new GasMeter(tx.gasLimit);
   const txWrites = new WriteSet(blockWrites);
   const events: ContractEvent[] = [];
   try {
     meter.charge(gasCosts.txBase + gasCosts.txByte * bytes.length);
-    const result = runMethod(env, block, tx, hash, txWrites, events, meter, precheck);
+    const result = runMethod(env, block, { tx, hash, sender }, txWrites, events, meter,
+      precheck);
     txWrites.mergeInto(blockWrites);
     return { txHash: hash, status: 'ok', error: '', gasUsed: meter.used, events, result };
   } catch (error) {
@@ -247,6 +271,7 @@ function executeTx(
  */
 function admissible(
   env: ExecutionEnvironment, block: BlockContext, writes: WriteSet, tx: SignedTx, hash: Hash,
+  sender: Address,
 ): ZwError | SenderIdentity {
   if (tx.chainId !== block.chainId) {
     return new ZwError(ErrorCode.WRONG_CHAIN, `transaction is for chain ${tx.chainId}`);
@@ -261,12 +286,12 @@ function admissible(
   if (!(env.verified?.has(hash) ?? false) && !verifyTxSignature(env.suite, tx)) {
     return new ZwError(ErrorCode.BAD_SIGNATURE, 'transaction signature does not verify');
   }
-  const expected = accountNonce(env.suite, writes, env.suite.address(tx.sender));
+  const expected = accountNonce(env.suite, writes, sender);
   if (tx.nonce !== expected) {
     return new ZwError(tx.nonce < expected ? ErrorCode.NONCE_TOO_LOW : ErrorCode.NONCE_TOO_HIGH,
       `nonce ${tx.nonce} but the account expects ${expected}`);
   }
-  return env.identify?.(writes, env.suite.address(tx.sender), tx.contract, block.height) ?? nobody;
+  return env.identify?.(writes, sender, tx.contract, block.height) ?? nobody;
 }
 
 export function accountNonce(suite: CryptoSuite, state: StateReader, address: Uint8Array): number {
@@ -295,8 +320,15 @@ class GasMeter {
   }
 }
 
+/** A transaction being executed, with its hash and its sender's address. */
+interface RunningTx {
+  readonly tx: SignedTx;
+  readonly hash: Hash;
+  readonly sender: Address;
+}
+
 function runMethod(
-  env: ExecutionEnvironment, block: BlockContext, tx: SignedTx, hash: Hash,
+  env: ExecutionEnvironment, block: BlockContext, { tx, hash, sender }: RunningTx,
   writes: WriteSet, events: ContractEvent[], meter: GasMeter, who: SenderIdentity,
 ): CborValue {
   const contract = env.contracts.get(tx.contract, writes);
@@ -310,7 +342,7 @@ function runMethod(
   }
   const ctx: CallContext = {
     chainId: block.chainId, height: block.height, time: block.time, txHash: hash,
-    sender: env.suite.address(tx.sender), senderKey: tx.sender,
+    sender, senderKey: tx.sender,
     senderAgency: who.agency, senderRoles: who.roles,
     state: meteredState(env.suite, tx.contract, writes, meter),
     emit: emitter(events, tx.contract, meter),
@@ -390,11 +422,19 @@ function callNested(frame: CallFrame, name: string, methodName: string, args: Cb
 function meteredState(
   suite: CryptoSuite, contract: string, writes: WriteSet, meter: GasMeter,
 ): ContractState {
+  // A call often reads a key, checks that it exists and writes it (the contract runtime's key
+  // index does): the tree key, a hash, is computed once per key for this call's view.
+  const treeKeys = new Map<string, Uint8Array>();
   const treeKey = (key: Uint8Array): Uint8Array => {
     if (key.length === 0 || key.length > limits.stateKeyBytesMax) {
       throw new ZwError(ErrorCode.INVALID_ARGUMENT, 'state key must be 1-256 bytes');
     }
-    return stateTreeKey(suite.hash, contract, key);
+    const hex = toHex(key);
+    const known = treeKeys.get(hex);
+    if (known !== undefined) return known;
+    const computed = stateTreeKey(suite.hash, contract, key);
+    treeKeys.set(hex, computed);
+    return computed;
   };
   return {
     get(key) {

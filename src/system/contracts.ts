@@ -8,7 +8,7 @@
 // `contractDeployers`, which is empty by default, so a chain has no deployers unless its
 // genesis names them. `zw init` creates <dir>/admin.key and names its address.
 import {
-  ErrorCode, ZwError, decode, encode, fromUtf8, limits, toHex, utf8,
+  ErrorCode, ZwError, bytesEqual, decode, encode, fromUtf8, limits, toHex, utf8,
 } from '../core/index.js';
 import type { CborValue, HashFunction } from '../core/index.js';
 import { stateTreeKey } from '../ledger/index.js';
@@ -115,7 +115,33 @@ function readRecord(get: (key: Uint8Array) => Uint8Array | undefined, name: stri
   return stored === undefined ? undefined : decodeRecord(stored);
 }
 
+/**
+ * A deployed contract as resolved in the current block: the record bytes it was built from and
+ * the state of its latest resolution, which its code is read from when a session starts.
+ */
+interface Resolved {
+  readonly record: Uint8Array;
+  readonly contract: Contract;
+  readonly source: { state: StateReader };
+}
+
+/**
+ * What resolution remembers while one block executes. A deployed contract is resolved for every
+ * call, so without it each call would decode the record and build the method table again.
+ * Frozen flags are read in the block's starting state (ContractsInit.read), which no transaction
+ * of the block changes; a record is reused only while the state holds exactly the same bytes, so
+ * a deploy, upgrade or reverted deploy in the block is seen at once.
+ */
+interface BlockResolution {
+  readonly frozen: Map<string, boolean>;
+  readonly recordKeys: Map<string, Uint8Array>;
+  readonly resolved: Map<string, Resolved>;
+}
+
 export class ContractsSystem implements ContractResolver {
+  /** Set between beginBlock and endBlock only: admission and queries resolve afresh. */
+  private block: BlockResolution | undefined;
+
   constructor(private readonly init: ContractsInit) {}
 
   /** The `contracts` system contract itself. */
@@ -135,10 +161,12 @@ export class ContractsSystem implements ContractResolver {
 
   beginBlock(): void {
     this.init.vm?.beginBlock();
+    this.block = { frozen: new Map(), recordKeys: new Map(), resolved: new Map() };
   }
 
   endBlock(): void {
     this.init.vm?.endBlock();
+    this.block = undefined;
   }
 
   private deploy(ctx: CallContext, args: CborValue, upgrade: boolean): CborValue {
@@ -235,15 +263,48 @@ export class ContractsSystem implements ContractResolver {
     const vm = this.init.vm;
     if (vm === undefined || !namePattern.test(name)) return undefined;
     // A contract frozen by governance is unknown to callers until it is unfrozen.
-    if (this.init.read !== undefined && isContractFrozen(this.init.read, name)) return undefined;
+    if (this.isFrozen(name)) return undefined;
+    const stored = state.get(this.recordKey(name));
+    if (stored === undefined) return undefined;
+    const cached = this.block?.resolved.get(name);
+    if (cached !== undefined && bytesEqual(cached.record, stored)) {
+      cached.source.state = state;
+      return cached.contract;
+    }
+    const source = { state };
+    const contract = this.build(vm, name, decodeRecord(stored), () => source.state);
+    this.block?.resolved.set(name, { record: stored, contract, source });
+    return contract;
+  }
+
+  private isFrozen(name: string): boolean {
+    const read = this.init.read;
+    if (read === undefined) return false;
+    const known = this.block?.frozen.get(name);
+    if (known !== undefined) return known;
+    const frozen = isContractFrozen(read, name);
+    this.block?.frozen.set(name, frozen);
+    return frozen;
+  }
+
+  /** The tree key of a contract's current record. */
+  private recordKey(name: string): Uint8Array {
+    const known = this.block?.recordKeys.get(name);
+    if (known !== undefined) return known;
+    const key = stateTreeKey(this.init.hash, contractsContractName, currentKey(name));
+    this.block?.recordKeys.set(name, key);
+    return key;
+  }
+
+  /** The runnable contract of a record; its code is read from `state()` when a session starts. */
+  private build(vm: ContractVm, name: string, record: DeployedContract,
+    state: () => StateReader): Contract {
     const treeKey = (key: Uint8Array): Uint8Array =>
       stateTreeKey(this.init.hash, contractsContractName, key);
-    const record = readRecord((key) => state.get(treeKey(key)), name);
-    if (record === undefined) return undefined;
     const loadCode = (): string => {
       const parts: Uint8Array[] = [];
       for (let index = 0; index < record.chunks; index++) {
-        const chunk = state.get(treeKey(chunkKey(record.codeHash, index)));
+        const chunk = state().get(treeKey(chunkKey(record.codeHash, index)));
         if (chunk === undefined) throw new ZwError(ErrorCode.INTERNAL, 'contract code missing');
         parts.push(chunk);
       }

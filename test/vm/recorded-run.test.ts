@@ -55,7 +55,8 @@ function statement(random: () => number, self: string): string {
 function generate(random: () => number, name: string, init: boolean): string {
   const methods: string[] = [];
   for (let m = 0; m < 4; m++) {
-    const body = Array.from({ length: 2 + Math.floor(random() * 4) }, () => statement(random, name));
+    const length = 2 + Math.floor(random() * 4);
+    const body = Array.from({ length }, () => statement(random, name));
     const safe = m === 0 ? body.filter((line) => !line.includes('Zhengwu.call')) : body;
     methods.push(`exports.m${m} = { kind: 'tx', run: function (a) { let acc = 0; ` +
       `${safe.join(' ')} return acc; } };`);
