@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initNetwork } from '../../src/node/index.js';
-import type { NetworkManifest } from '../../src/node/index.js';
+import type { InitOptions, NetworkManifest } from '../../src/node/index.js';
 import type { SuiteName } from '../../src/crypto/index.js';
 import { Account, ZhengwuClient, getSuite, openKeystore } from '../../src/sdk/index.js';
 
@@ -97,10 +97,14 @@ export interface TestNetwork {
   cleanup(): void;
 }
 
-export async function makeNetwork(suite: SuiteName, agencies = 1): Promise<TestNetwork> {
+/** Options of `zw init` a test may set (e.g. the data authority). */
+export type NetworkOptions = Pick<InitOptions, 'dataAuthority' | 'validators'>;
+
+export async function makeNetwork(suite: SuiteName, agencies = 1, options: NetworkOptions = {}):
+  Promise<TestNetwork> {
   const dir = mkdtempSync(join(tmpdir(), 'zw-test-'));
   const basePort = await reservePortBase();
-  const manifest = initNetwork({ dir, agencies, suite, basePort });
+  const manifest = initNetwork({ dir, agencies, suite, basePort, ...options });
   return { dir, manifest, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -146,8 +150,9 @@ export interface RunningNetwork extends TestNetwork {
   stop(): Promise<void>;
 }
 
-export async function startNetwork(suite: SuiteName, agencies: number): Promise<RunningNetwork> {
-  const network = await makeNetwork(suite, agencies);
+export async function startNetwork(suite: SuiteName, agencies: number,
+  options: NetworkOptions = {}): Promise<RunningNetwork> {
+  const network = await makeNetwork(suite, agencies, options);
   const processes = network.manifest.nodes.map((node) => startNodeProcess(node.home));
   const clients = network.manifest.nodes.map((node) => new ZhengwuClient({ url: node.api }));
   await Promise.all(clients.map((client, i) => waitForNode(client, processes[i] as NodeProcess)));

@@ -10,20 +10,17 @@
 // tampered copy fails); a provider's entry form shows its own and the contract's field errors,
 // and the data authority approves the entry in its review queue; English changes the labels;
 // at phone width no page is wider than the screen. Screenshots go to test-results/portal/.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import type { CborValue } from '../../src/core/index.js';
-import { initNetwork } from '../../src/node/index.js';
-import type { NetworkManifest } from '../../src/node/index.js';
 import {
   Account, ZhengwuClient, createKeystore, deriveSubjectId, getSuite, receiptResult,
   uploadDataset,
 } from '../../src/sdk/index.js';
-import { adminAccount, reservePortBase, startNodeProcess, waitForNode } from '../helpers/network.js';
+import { adminAccount, startNetwork } from '../helpers/network.js';
 import type { NodeProcess } from '../helpers/network.js';
 
 const shots = join(import.meta.dirname, '../../test-results/portal');
@@ -39,7 +36,6 @@ const narrow = { width: 390, height: 844 };
 interface Member { readonly account: Account; readonly keystore: string }
 
 let dir: string;
-let manifest: NetworkManifest;
 const processes: NodeProcess[] = [];
 let urls: { market: string; tax: string; health: string };
 let browser: Browser;
@@ -77,31 +73,11 @@ function entry(code: string, name: string, sharingType: string, items: string[])
   };
 }
 
-/** Ports are picked free but can be taken before the nodes bind them (by other test files
- * running at the same time): then the whole network starts again on other ports. */
-const startAttemptsMax = 3;
-
 async function startNodes(): Promise<ZhengwuClient[]> {
-  for (let attempt = 1; ; attempt++) {
-    dir = mkdtempSync(join(tmpdir(), 'zw-portal-data-'));
-    manifest = initNetwork({ dir, agencies: 4, suite: 'intl',
-      basePort: await reservePortBase(), dataAuthority: 'health' });
-    const started = manifest.nodes.map((node) => startNodeProcess(node.home));
-    processes.push(...started);
-    const clients = manifest.nodes.map((node) => new ZhengwuClient({ url: node.api }));
-    try {
-      await Promise.all(clients.map((client, i) => waitForNode(client,
-        started[i] as NodeProcess)));
-      return clients;
-    } catch (error) {
-      const clash = started.some((node) => node.output.join('').includes('EADDRINUSE'));
-      for (const node of started) node.child.kill('SIGKILL');
-      await Promise.all(started.map((node) => node.exited));
-      processes.length = 0;
-      rmSync(dir, { recursive: true, force: true });
-      if (!clash || attempt === startAttemptsMax) throw error;
-    }
-  }
+  const network = await startNetwork('intl', 4, { dataAuthority: 'health' });
+  dir = network.dir;
+  processes.push(...network.processes);
+  return network.clients;
 }
 
 async function setUpNetwork(): Promise<Record<string, Member>> {

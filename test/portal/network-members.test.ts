@@ -9,19 +9,17 @@
 // authority decides an escalated request; the provider revokes the grant and disables the
 // entry. English labels, and at phone width no page is wider than the screen. Screenshots go to
 // test-results/portal/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { toHex, utf8 } from '../../src/core/index.js';
 import type { CborValue } from '../../src/core/index.js';
-import { initNetwork } from '../../src/node/index.js';
 import {
   Account, ZhengwuClient, createKeystore, getSuite, receiptResult,
 } from '../../src/sdk/index.js';
-import { adminAccount, freePort, startNodeProcess, waitForNode } from '../helpers/network.js';
+import { adminAccount, startNetwork } from '../helpers/network.js';
 import type { NodeProcess } from '../helpers/network.js';
 
 const shots = join(import.meta.dirname, '../../test-results/portal');
@@ -60,31 +58,11 @@ async function member(slug: string, client: ZhengwuClient, roles: string[]): Pro
     keystore: createKeystore(suite, key, passphrase, { scryptN: 2 ** 12 }) };
 }
 
-/** Ports are picked free but can be taken before the nodes bind them (by other test files
- * running at the same time): then the whole network starts again on other ports. */
-const startAttemptsMax = 3;
-
 async function startNodes(): Promise<ZhengwuClient[]> {
-  for (let attempt = 1; ; attempt++) {
-    dir = mkdtempSync(join(tmpdir(), 'zw-portal-network-'));
-    const manifest = initNetwork({ dir, agencies: 3, suite: 'intl',
-      basePort: (await freePort()) - 1, dataAuthority: 'police' });
-    const started = manifest.nodes.map((node) => startNodeProcess(node.home));
-    processes.push(...started);
-    const found = manifest.nodes.map((node) => new ZhengwuClient({ url: node.api }));
-    try {
-      await Promise.all(found.map((client, i) => waitForNode(client,
-        started[i] as NodeProcess)));
-      return found;
-    } catch (error) {
-      const clash = started.some((node) => node.output.join('').includes('EADDRINUSE'));
-      for (const node of started) node.child.kill('SIGKILL');
-      await Promise.all(started.map((node) => node.exited));
-      processes.length = 0;
-      rmSync(dir, { recursive: true, force: true });
-      if (!clash || attempt === startAttemptsMax) throw error;
-    }
-  }
+  const network = await startNetwork('intl', 3, { dataAuthority: 'police' });
+  dir = network.dir;
+  processes.push(...network.processes);
+  return network.clients;
 }
 
 /** Members, a NOT_SHARED entry and tax's request for it (escalated at once), notarizations. */
