@@ -9,19 +9,7 @@ import variant from '@jitl/quickjs-ng-wasmfile-release-sync';
 import type { CborValue } from '../../src/core/index.js';
 import type { KeyPair } from '../../src/crypto/index.js';
 import type { VmModule } from '../../src/vm/index.js';
-import { TestChain, receiptDigest } from './harness.js';
-
-/** A small deterministic PRNG (mulberry32) so that a failing seed reproduces. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { TestChain, prng, receiptDigest } from './harness.js';
 
 const contractNames = ['alpha', 'beta', 'gamma'];
 

@@ -91,3 +91,18 @@ export class TestChain {
 export function receiptDigest(suite: CryptoSuite, receipts: readonly Receipt[]): string {
   return toHex(suite.hash(concatBytes(...receipts.map((receipt) => encodeReceipt(receipt)))));
 }
+
+/**
+ * A small deterministic PRNG (mulberry32): generated workloads are fixed sequences, so a failing
+ * seed reproduces and a recorded run stays comparable.
+ */
+export function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -12,25 +12,13 @@ import { utf8 } from '../../src/core/index.js';
 import type { CborValue } from '../../src/core/index.js';
 import type { KeyPair } from '../../src/crypto/index.js';
 import type { Receipt } from '../../src/ledger/index.js';
-import { TestChain, receiptDigest } from './harness.js';
+import { TestChain, prng, receiptDigest } from './harness.js';
 
 /** Recorded at commit 5141484 (before the caches); a change here changes consensus results. */
 const recorded = {
   root: 'b55ffa668cfc88fe197ae655833e0c9547579b2c235d36ff193a383071ea8337',
   receipts: '1086d44ef6bec023897a99e20f2152002c005175c23488dcc76978faba850635',
 };
-
-/** mulberry32, so the workload is a fixed sequence. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const names = ['alpha', 'beta', 'gamma'];
 
