@@ -18,6 +18,8 @@ export const ErrorCode = {
   DUPLICATE: 'DUPLICATE',
   MEMPOOL_FULL: 'MEMPOOL_FULL',
   SENDER_QUOTA: 'SENDER_QUOTA',
+  /** A non-member sent more than its rate (per sender key or per client address); retry later. */
+  RATE_LIMITED: 'RATE_LIMITED',
   UNSUPPORTED_KEY: 'UNSUPPORTED_KEY',
   // Execution.
   UNKNOWN_CONTRACT: 'UNKNOWN_CONTRACT',
@@ -30,6 +32,8 @@ export const ErrorCode = {
   // Queries.
   NOT_FOUND: 'NOT_FOUND',
   HEIGHT_UNAVAILABLE: 'HEIGHT_UNAVAILABLE',
+  /** The client's or the node's time budget for contract queries is spent; retry later. */
+  QUERY_BUDGET: 'QUERY_BUDGET',
   // Proofs and verification.
   INVALID_PROOF: 'INVALID_PROOF',
   INVALID_COMMIT: 'INVALID_COMMIT',
@@ -45,6 +49,8 @@ export const ErrorCode = {
   BAD_KEY: 'BAD_KEY',
   // Node state.
   UNAVAILABLE: 'UNAVAILABLE',
+  /** The node holds as many client connections as it allows (in total or from this address). */
+  TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
   INTERNAL: 'INTERNAL',
 } as const;
 

@@ -8,6 +8,43 @@ export const limits = {
   /** Largest HTTP request body the API reads. */
   httpBodyBytesMax: 256 * 1024,
   /**
+   * Client connections to the API, in total and from one address (more are answered
+   * TOO_MANY_CONNECTIONS and closed). The total is also held to apiFdSharePercent of the
+   * process's open-file limit, so that storage, peers and the signer always find a descriptor.
+   */
+  apiConnectionsMax: 2_000,
+  apiConnectionsPerAddressMax: 64,
+  apiFdSharePercent: 40,
+  /**
+   * A client has this long to send its request headers, and its whole request; a kept-alive
+   * connection waits this long for the next request; any connection silent for apiIdleTimeoutMs
+   * (no byte either way) is closed.
+   */
+  apiHeadersTimeoutMs: 10_000,
+  apiRequestTimeoutMs: 120_000,
+  apiKeepAliveTimeoutMs: 5_000,
+  apiIdleTimeoutMs: 30_000,
+  /** POST /v1/query: its request body, and the decimal digits of one `$bigint` argument. */
+  queryBodyBytesMax: 16 * 1024,
+  queryBigintDigitsMax: 100,
+  /**
+   * Event-loop time contract queries may use, in milliseconds per second: per client address
+   * and for the whole node. Each query's measured time is debited after it runs; a client or
+   * node whose budget is spent is answered QUERY_BUDGET until it refills (a bucket holds one
+   * second's worth), so queries can never take more than a bounded share of the node.
+   */
+  queryClientMsPerSecond: 100,
+  queryNodeMsPerSecond: 250,
+  /**
+   * Non-members (senders of public-contract calls): pending transactions per sender and in
+   * total, and admissions per second per sender key and per client address (bursts of two
+   * seconds' worth); beyond them RATE_LIMITED or SENDER_QUOTA.
+   */
+  nonMemberPendingPerSenderTxsMax: 100,
+  nonMemberPendingTxsMax: 10_000,
+  nonMemberTxsPerSecondPerSender: 50,
+  nonMemberTxsPerSecondPerAddress: 200,
+  /**
    * Data exchange: a signed fetch request; one encrypted response (records beyond it are paged,
    * each page its own access receipt); a signed dataset upload (its own HTTP body limit); the
    * records of one upload and of one fetch page.
@@ -17,6 +54,12 @@ export const limits = {
   exchangeUploadBytesMax: 32 * 1024 * 1024,
   exchangeUploadRecordsMax: 200_000,
   exchangeFetchRecordsMax: 10_000,
+  /**
+   * CBOR items (values, array and map heads) in one upload's body, counted before it is decoded,
+   * and uploads being checked or stored at once (more are refused UNAVAILABLE until one ends).
+   */
+  exchangeUploadItemsMax: 4_000_000,
+  exchangeUploadsInFlightMax: 2,
   /** Largest encoded block a proposer may build. */
   blockBytesMax: 4 * 1024 * 1024,
   /**
@@ -58,6 +101,12 @@ export const limits = {
   /** WebSocket subscribers per node and queued messages per subscriber. */
   subscribersMax: 1_000,
   subscriberQueueMessagesMax: 10_000,
+  /**
+   * Bytes queued (sent, not yet written to the socket) for one subscriber and for all of them;
+   * a subscriber past either is closed with code 4008 (too slow), the slowest first.
+   */
+  subscriberQueuedBytesMax: 4 * 1024 * 1024,
+  subscribersQueuedBytesMax: 64 * 1024 * 1024,
   /** Blocks returned by one range query. */
   blockRangeMax: 100,
   /** A contract bundle as deployed (it travels inside one transaction). */
