@@ -50,6 +50,10 @@ export const ErrorCode = {
   // Node state.
   UNAVAILABLE: 'UNAVAILABLE',
   /** The node holds as many client connections as it allows (in total or from this address). */
+  /** Reading a subject's usage needs a signed proof (citizen credential or auditor); none came. */
+  SUBJECT_PROOF_REQUIRED: 'SUBJECT_PROOF_REQUIRED',
+  /** The usage proof does not hold: wrong key, credential, issuer, subject or expiry. */
+  SUBJECT_PROOF_INVALID: 'SUBJECT_PROOF_INVALID',
   TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
   INTERNAL: 'INTERNAL',
 } as const;

@@ -140,6 +140,22 @@ export const limits = {
    * stays under 17 KiB, well inside one state value; 500,000 keys need 4 levels.
    */
   contractIndexChildrenMax: 64,
+  /** Personal ids one member's derive request may name (ADR 0013). */
+  subjectDeriveIdsMax: 32,
+  /** Blinded elements in one subject-key evaluation between nodes. */
+  subjectEvalBatchMax: 256,
+  /** Evaluations a subject-key node performs for one requesting agency per minute. */
+  subjectEvalsPerAgencyPerMinuteMax: 60_000,
+  /** Evaluation batches one peer may have waiting at a subject-key node. */
+  subjectEvalsInFlightPerPeerMax: 4,
+  /** How long a node waits for a subject-key node's evaluation, in milliseconds. */
+  subjectEvalTimeoutMs: 60_000,
+  /** A signed subject request (derive or usage, credential included). */
+  subjectRequestBytesMax: 4 * 1024,
+  /** An encoded subject credential. */
+  subjectCredentialBytesMax: 1_024,
+  /** How far ahead of the next height a usage or derive request may expire. */
+  subjectRequestExpiryHeightsMax: 100,
 } as const;
 
 export type Limits = typeof limits;
