@@ -50,17 +50,41 @@ export interface NetworkLimits {
   /** Bytes queued for one peer behind socket backpressure before the peer is disconnected. */
   readonly outboundQueueBytesMax: number;
 
-  /** Time from TCP connect to a verified hello, in milliseconds, before the attempt is dropped. */
+  /**
+   * Time from TCP connect to a verified hello, in milliseconds, before the attempt is dropped.
+   * A deadline, not an idle timer: a peer that trickles bytes cannot extend it.
+   */
   readonly handshakeTimeoutMs: number;
   /**
    * Idle time before TCP keep-alive probes start, in milliseconds. A peer whose process died
    * leaves a half-open link; probes find it, so that its redial is not refused as a duplicate.
    */
   readonly keepAliveIdleMs: number;
-  /** Connected peers, inbound and outbound; further inbound connections are refused. */
+  /**
+   * Authenticated peers, inbound and outbound. Handshaking connections never count here; when
+   * it is full, a priority peer (a validator or persistent peer) displaces another peer.
+   */
   readonly peersMax: number;
-  /** Connections still in the TLS or hello handshake; further inbound ones are refused. */
+  /**
+   * Inbound connections still in the TLS or hello handshake from addresses where no authorized
+   * peer was seen; when full, a newcomer evicts the oldest of the address holding the most.
+   */
   readonly handshakesPendingMax: number;
+  /** Inbound connections in the handshake from one remote address; more are refused at once. */
+  readonly handshakesPerAddressMax: number;
+  /**
+   * Inbound connections in the handshake from known addresses (where an authorized peer was
+   * seen, or a persistent peer's host), counted apart so strangers cannot take their room.
+   */
+  readonly handshakesKnownMax: number;
+  /** Remote addresses remembered as known, most recently seen kept. */
+  readonly knownAddressesMax: number;
+  /** Sustained inbound connection attempts one remote address may make per second. */
+  readonly connectsPerSecondMax: number;
+  /** Inbound connection attempts one remote address may make in a burst. */
+  readonly connectsBurstMax: number;
+  /** Remote addresses whose connection attempts are metered, most recent kept. */
+  readonly connectAddressesTrackedMax: number;
 
   /** First delay before redialing a persistent peer, in milliseconds. */
   readonly redialDelayMsMin: number;
@@ -95,6 +119,13 @@ export const networkDefaults: NetworkLimits = {
   keepAliveIdleMs: 10_000,
   peersMax: 64,
   handshakesPendingMax: 32,
+  handshakesPerAddressMax: 4,
+  handshakesKnownMax: 64,
+  knownAddressesMax: 256,
+  // A persistent peer redials at most every `redialDelayMsMin`, several peers may share a host.
+  connectsPerSecondMax: 8,
+  connectsBurstMax: 32,
+  connectAddressesTrackedMax: 4_096,
 
   redialDelayMsMin: 250,
   redialDelayMsMax: 30_000,

@@ -4,6 +4,9 @@
 // exponential back-off.
 //
 // Admission order, each step a disconnect when it fails:
+//  0. Before TLS (admission.ts): the remote address's connect rate, its handshaking sockets, and
+//     the anonymous or known handshake pool; the whole handshake (TLS and hello) has a deadline
+//     from TCP accept. Handshaking sockets never take an authenticated peer's slot.
 //  1. TLS: the peer's certificate chains to a member agency's CA (Node's OpenSSL checks this).
 //  2. The certificate names the same agency as the CA that issued it, so no agency's CA can
 //     speak for another agency.
@@ -11,14 +14,19 @@
 //     keying material, so a hello recorded from one session is worthless in any other.
 //  4. The node's `authorizePeer` accepts the address, key and agency.
 //  5. No better connection to the same address exists (see `keepIncoming`).
+//  6. A peer slot is free, or the peer has priority (validator, persistent peer) and displaces
+//     the newest peer that has none.
 import { X509Certificate } from 'node:crypto';
 import { connect, createServer } from 'node:tls';
 import type { ConnectionOptions, Server, TLSSocket, TlsOptions } from 'node:tls';
+import { isIP } from 'node:net';
 import type { Socket } from 'node:net';
 import {
   ErrorCode, ZwError, asChainId, bytesEqual, compareBytes, fromHex, toHex,
 } from '../core/index.js';
 import type { ChainId } from '../core/index.js';
+import { HandshakeSlots, normalizeHost } from './admission.js';
+import type { PendingEntry } from './admission.js';
 import { Connection } from './connection.js';
 import type { ConnectionEvents } from './connection.js';
 import { encodeFrame, largestFrameBytes } from './frame.js';
@@ -28,9 +36,17 @@ import { encodeMessage, frameBytesMaxOf, helloSignBytes } from './messages.js';
 import type { HelloMessage, PeerMessage } from './messages.js';
 import { certificateAgency } from './pki.js';
 import type {
-  Components, Init, MessageHandler, Network, NetworkLogger, PeerChangeHandler, PeerEndpoint,
-  PeerInfo,
+  Components, Init, MessageHandler, Network, NetworkLogger, PeerCandidate, PeerChangeHandler,
+  PeerEndpoint, PeerInfo,
 } from './types.js';
+
+/** An inbound socket from TCP accept until its hello is accepted (or it closes). */
+interface Inbound extends PendingEntry {
+  readonly key: string;
+  readonly raw: Socket;
+  timer: NodeJS.Timeout | undefined;
+  connection: Connection | undefined;
+}
 
 /** A persistent peer and the state of dialing it. */
 interface Dialer {
@@ -63,6 +79,8 @@ interface TrustedCa {
 const monotonicMs = (): number => performance.now();
 const silent: NetworkLogger = () => undefined;
 const selfRefusal = 'connected to itself';
+/** Refusals before TLS are logged at most once per this interval, with a count of the rest. */
+const refusalLogIntervalMs = 1_000;
 
 export function createNetwork(init: Init, components: Components): Network {
   return new PeerNetwork(init, components);
@@ -79,6 +97,11 @@ class PeerNetwork implements Network, ConnectionEvents {
   private readonly connections = new Set<Connection>();
   private readonly sockets = new Set<Socket>();
   private readonly peersByAddress = new Map<string, Connection>();
+  private readonly slots: HandshakeSlots<Inbound>;
+  private readonly inboundByKey = new Map<string, Inbound>();
+  private readonly inboundByConnection = new Map<Connection, Inbound>();
+  /** Per log message: when it was last logged and how many were not logged since. */
+  private readonly refusalLogs = new Map<string, { loggedMs: number; unlogged: number }>();
   private readonly dialers: Dialer[];
   private readonly messageHandlers = new Set<MessageHandler>();
   private readonly peerHandlers = new Set<PeerChangeHandler>();
@@ -107,6 +130,9 @@ class PeerNetwork implements Network, ConnectionEvents {
     this.dialers = (init.persistentPeers ?? []).map((endpoint) => ({
       endpoint, address: undefined, connection: undefined, timer: undefined, attempts: 0,
       disabled: false }));
+    this.slots = new HandshakeSlots(this.bounds);
+    // A restarted node has seen no peer yet; its persistent peers' hosts are known from config.
+    for (const endpoint of this.dialers) this.rememberHost(endpoint.endpoint.host);
   }
 
   get port(): number {
@@ -122,12 +148,14 @@ class PeerNetwork implements Network, ConnectionEvents {
       handshakeTimeout: this.bounds.handshakeTimeoutMs };
     const server = createServer(options);
     this.server = server;
-    server.maxConnections = this.bounds.peersMax + this.bounds.handshakesPendingMax;
-    server.on('connection', (socket: Socket) => this.track(socket));
+    // No `maxConnections`: it counted idle sockets and peers alike, so idle sockets could fill
+    // it and lock validators out. Inbound sockets are admitted one by one in `admitSocket`.
+    server.on('connection', (socket: Socket) => this.admitSocket(socket));
     server.on('secureConnection', (socket: TLSSocket) => this.accept(socket));
     server.on('tlsClientError', (error, socket) => {
-      this.log('warn', 'inbound TLS handshake refused', { reason: error.message,
-        remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}` });
+      // The socket is torn down by now, so its address may be gone.
+      this.refused('inbound TLS handshake refused', error.message,
+        normalizeHost(socket.remoteAddress));
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error) => reject(new ZwError(ErrorCode.UNAVAILABLE,
@@ -167,6 +195,7 @@ class PeerNetwork implements Network, ConnectionEvents {
     const dialer: Dialer = { endpoint, address: undefined, connection: undefined,
       timer: undefined, attempts: 0, disabled: false };
     this.dialers.push(dialer);
+    this.rememberHost(endpoint.host);
     if (this.phase === 'running') this.dial(dialer);
   }
 
@@ -178,6 +207,7 @@ class PeerNetwork implements Network, ConnectionEvents {
       dialer.timer = undefined;
     }
     for (const connection of [...this.connections]) connection.close('node stopping', 'info');
+    for (const entry of this.slots.held()) this.releaseInbound(entry);
     // Sockets still in the TLS handshake are not connections yet, but hold the server open.
     for (const socket of this.sockets) socket.destroy();
     const server = this.server;
@@ -240,8 +270,14 @@ class PeerNetwork implements Network, ConnectionEvents {
       return;
     }
     if (existing === undefined && this.peersByAddress.size >= this.bounds.peersMax) {
-      connection.close('too many peers', 'warn');
-      return;
+      const candidate = { address, publicKey: hello.publicKey,
+        certificateAgency: connection.certificateAgency };
+      const victim = this.hasPriority(candidate) ? this.displaceable() : undefined;
+      if (victim === undefined) {
+        connection.close('too many peers', 'warn');
+        return;
+      }
+      victim.close('displaced by a priority peer: too many peers', 'info');
     }
     existing?.close('replaced by a newer connection to the same peer', 'info');
     const peer: PeerInfo = { address, publicKey: hello.publicKey,
@@ -249,6 +285,7 @@ class PeerNetwork implements Network, ConnectionEvents {
       connectedSince: Date.now(), remoteHost: connection.socket.remoteAddress ?? '',
       remotePort: connection.socket.remotePort ?? 0 };
     connection.open(peer);
+    this.authenticated(connection);
     this.peersByAddress.set(address, connection);
     this.log('info', 'peer connected', { peer: address, agency: peer.agency,
       direction: peer.direction });
@@ -270,6 +307,8 @@ class PeerNetwork implements Network, ConnectionEvents {
 
   closed(connection: Connection, reason: string): void {
     this.connections.delete(connection);
+    const inbound = this.inboundByConnection.get(connection);
+    if (inbound !== undefined) this.releaseInbound(inbound);
     const peer = connection.peer;
     if (peer !== undefined && this.peersByAddress.get(peer.address) === connection) {
       this.peersByAddress.delete(peer.address);
@@ -346,20 +385,114 @@ class PeerNetwork implements Network, ConnectionEvents {
     return { agency };
   }
 
+  /** Whether an authorized peer must find a slot: a persistent peer, or a validator. */
+  private hasPriority(peer: PeerCandidate): boolean {
+    if (this.dialers.some((dialer) => dialer.address === peer.address)) return true;
+    try {
+      return this.components.isPriorityPeer?.(peer) ?? false;
+    } catch (error) {
+      this.log('warn', 'isPriorityPeer threw', { peer: peer.address, reason: describe(error) });
+      return false;
+    }
+  }
+
+  /** The newest connected peer without priority, which a priority peer may displace. */
+  private displaceable(): Connection | undefined {
+    let newest: Connection | undefined;
+    for (const connection of this.peersByAddress.values()) {
+      const peer = connection.peer;
+      if (peer === undefined || this.hasPriority({ address: peer.address,
+        publicKey: peer.publicKey, certificateAgency: peer.agency })) continue;
+      if (newest === undefined || connection.openedAtMs > newest.openedAtMs) newest = connection;
+    }
+    return newest;
+  }
+
   // Connections.
 
-  private track(socket: Socket): void {
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
+  /** Step 0: a TCP connection arrived; admit it to a handshake slot or close it at once. */
+  private admitSocket(raw: Socket): void {
+    this.sockets.add(raw);
+    raw.once('close', () => this.sockets.delete(raw));
+    const host = normalizeHost(raw.remoteAddress);
+    const nowMs = monotonicMs();
+    const verdict = this.phase === 'running' ? this.slots.admit(host, nowMs)
+      : { admitted: false as const, reason: 'node stopping' };
+    if (!verdict.admitted) {
+      raw.destroy();
+      this.refused('inbound connection refused', verdict.reason, host);
+      return;
+    }
+    if (verdict.evict !== undefined) {
+      this.dropInbound(verdict.evict, 'evicted: too many handshakes', 'info');
+    }
+    const entry: Inbound = { key: `${host}|${raw.remotePort ?? 0}`, host, known: verdict.known,
+      acceptedMs: nowMs, secured: false, raw, timer: undefined, connection: undefined };
+    // A deadline for TLS and the hello together, from accept: trickled bytes do not extend it.
+    entry.timer = setTimeout(() => this.dropInbound(entry, 'handshake timed out', 'warn'),
+      this.bounds.handshakeTimeoutMs);
+    this.slots.add(entry);
+    this.inboundByKey.set(entry.key, entry);
+    raw.once('close', () => this.releaseInbound(entry));
   }
 
   private accept(socket: TLSSocket): void {
-    if (this.phase !== 'running' || this.pendingCount() >= this.bounds.handshakesPendingMax) {
+    const entry = this.inboundByKey.get(
+      `${normalizeHost(socket.remoteAddress)}|${socket.remotePort ?? 0}`);
+    // A socket that lost its slot (evicted, timed out) while TLS finished goes no further.
+    if (this.phase !== 'running' || entry === undefined || entry.raw.destroyed) {
       socket.destroy();
       return;
     }
     const connection = this.connect(socket, 'inbound');
+    entry.secured = true;
+    entry.connection = connection;
+    this.inboundByConnection.set(connection, entry);
     this.secured(connection);
+  }
+
+  /** Closes a handshaking inbound socket and frees its slot now. */
+  private dropInbound(entry: Inbound, reason: string, level: 'info' | 'warn'): void {
+    this.releaseInbound(entry);
+    if (entry.connection !== undefined) {
+      entry.connection.close(reason, level);
+      return;
+    }
+    entry.raw.destroy();
+    this.log(level, 'inbound connection closed before TLS completed', { reason,
+      remote: `${entry.host}:${entry.raw.remotePort ?? 0}` });
+  }
+
+  private releaseInbound(entry: Inbound): void {
+    clearTimeout(entry.timer);
+    entry.timer = undefined;
+    this.slots.release(entry);
+    if (this.inboundByKey.get(entry.key) === entry) this.inboundByKey.delete(entry.key);
+    if (entry.connection !== undefined) this.inboundByConnection.delete(entry.connection);
+  }
+
+  /** The hello was accepted: the socket leaves its handshake slot and its host becomes known. */
+  private authenticated(connection: Connection): void {
+    const inbound = this.inboundByConnection.get(connection);
+    if (inbound !== undefined) this.releaseInbound(inbound);
+    this.slots.remember(normalizeHost(connection.socket.remoteAddress));
+  }
+
+  private rememberHost(host: string): void {
+    // Host names are not resolved here; the address is learned when the peer authenticates.
+    if (isIP(normalizeHost(host)) !== 0) this.slots.remember(host);
+  }
+
+  /** Logs refusals before TLS at a bounded rate, so a flood of connects cannot flood the log. */
+  private refused(message: string, reason: string, host: string): void {
+    const nowMs = monotonicMs();
+    const last = this.refusalLogs.get(message);
+    if (last !== undefined && nowMs - last.loggedMs < refusalLogIntervalMs) {
+      last.unlogged++;
+      return;
+    }
+    this.log('warn', message, { reason, remote: host, unloggedSinceLast: last?.unlogged ?? 0 });
+    this.refusalLogs.set(message, { loggedMs: nowMs, unlogged: 0 });
   }
 
   private connect(socket: TLSSocket, direction: 'inbound' | 'outbound'): Connection {
@@ -390,12 +523,6 @@ class PeerNetwork implements Network, ConnectionEvents {
       return;
     }
     connection.begin(helloFrame);
-  }
-
-  private pendingCount(): number {
-    let count = 0;
-    for (const connection of this.connections) if (connection.state !== 'open') count++;
-    return count;
   }
 
   // Persistent peers.

@@ -53,6 +53,12 @@ export interface Components {
    * Must not throw; a throw counts as a refusal.
    */
   readonly authorizePeer: (peer: PeerCandidate) => boolean;
+  /**
+   * Whether an authorized peer must always find a slot (the node answers: it is a validator).
+   * When the peer slots are full, such a peer displaces the newest peer that is neither this nor
+   * a persistent peer. Persistent peers have priority without it. Must not throw.
+   */
+  readonly isPriorityPeer?: (peer: PeerCandidate) => boolean;
   /** Receives every refusal, disconnect and drop; defaults to discarding them. */
   readonly logger?: NetworkLogger;
 }

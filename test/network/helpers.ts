@@ -1,6 +1,9 @@
 // Test helpers for the peer transport: agencies with their CAs, node certificates and chain
 // keys; nodes on 127.0.0.1 port 0 that record their messages, peer changes and logs; a raw TLS
-// client that speaks the wire protocol by hand to play a misbehaving peer; and polling waits.
+// client that speaks the wire protocol by hand to play a misbehaving peer; a flood of idle raw
+// TCP sockets from other loopback addresses; and polling waits.
+import { connect as connectTcp } from 'node:net';
+import type { Socket } from 'node:net';
 import { connect } from 'node:tls';
 import type { TLSSocket } from 'node:tls';
 import { asChainId, toHex } from '../../src/core/index.js';
@@ -161,4 +164,97 @@ export async function rawPeer(member: Member, port: number,
       socket.write(bytes);
     },
   };
+}
+
+export interface FloodOptions {
+  /** Sockets to keep open, spread evenly over `hosts`. */
+  readonly count: number;
+  /** Loopback source addresses the sockets come from (Linux routes all of 127/8 to lo). */
+  readonly hosts: readonly string[];
+  /** Reopen a socket this long after it closed (omit: never reopen). */
+  readonly refillDelayMs?: number;
+  /** Connection attempts in all, initial and reopened; bounds the flood's cost. */
+  readonly attemptsMax?: number;
+  /** Bytes each socket sends right after connecting (e.g. the start of a TLS record). */
+  readonly greeting?: Uint8Array;
+}
+
+/** Idle TCP sockets to one port, as an attacker who holds connections open would. */
+export interface Flood {
+  /** Sockets connected and not closed now. */
+  open(): number;
+  /** Sockets the server closed (or that failed) so far. */
+  closed(): number;
+  attempts(): number;
+  /** The sockets in the order they were opened (first round only), for per-socket checks. */
+  readonly first: Socket[];
+  stop(): void;
+}
+
+export function flood(port: number, options: FloodOptions): Flood {
+  const attemptsMax = options.attemptsMax ?? options.count;
+  const live = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const first: Socket[] = [];
+  let attempts = 0;
+  let closedCount = 0;
+  let stopped = false;
+  const open = (slot: number): void => {
+    if (stopped || attempts >= attemptsMax) return;
+    attempts++;
+    const host = options.hosts[slot % options.hosts.length] ?? '127.0.0.2';
+    const socket = connectTcp({ host: '127.0.0.1', port, localAddress: host });
+    // Flowing, so that the server's end of the stream is seen and the socket closes.
+    socket.resume();
+    if (first.length < options.count) first.push(socket);
+    let connected = false;
+    socket.on('connect', () => {
+      connected = true;
+      live.add(socket);
+      if (options.greeting !== undefined) socket.write(options.greeting);
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      if (connected) live.delete(socket);
+      closedCount++;
+      if (stopped || options.refillDelayMs === undefined) return;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        open(slot);
+      }, options.refillDelayMs);
+      timers.add(timer);
+    });
+  };
+  for (let slot = 0; slot < options.count; slot++) open(slot);
+  return {
+    open: () => live.size, closed: () => closedCount, attempts: () => attempts, first,
+    stop: () => {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      for (const socket of first) socket.destroy();
+      for (const socket of live) socket.destroy();
+    },
+  };
+}
+
+/** Opens `count` idle sockets from `host` one after another, each connected before the next. */
+export async function idleSockets(port: number, host: string, count: number):
+  Promise<Socket[]> {
+  const sockets: Socket[] = [];
+  for (let i = 0; i < count; i++) {
+    const socket = connectTcp({ host: '127.0.0.1', port, localAddress: host });
+    socket.resume();
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) => {
+      socket.once('connect', () => resolve());
+      socket.once('close', () => resolve());
+    });
+    sockets.push(socket);
+  }
+  return sockets;
+}
+
+/** Whether the server closed `socket` (the client sees the end of the stream). */
+export function isClosedByServer(socket: Socket): boolean {
+  return socket.destroyed || socket.readableEnded;
 }
