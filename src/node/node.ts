@@ -117,6 +117,9 @@ export class ZhengwuNode implements ApiBackend {
       chainId: genesis.chainId, suite, keyPair: key,
     }, {
       authorizePeer: (peer) => this.authorizePeer(peer),
+      // Validators always find a peer slot: when the slots are full one displaces a non-validator.
+      isPriorityPeer: (peer) => findValidator(this.chain.validatorsAt(this.chain.height + 1),
+        fromHex(peer.address)) !== undefined,
       logger: (level, message, fields) => log[level](fields, message),
     });
     this.driver = new ConsensusDriver({
