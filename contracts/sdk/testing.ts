@@ -45,6 +45,12 @@ export interface ContractTestChain {
   queryContract(contract: string, method: string, args?: Value): Value;
   /** Moves block time forward (milliseconds). */
   advanceTime(ms: number): void;
+  /**
+   * A data-exchange request signed by `from` for this chain (src/core/exchange-wire.ts), as a
+   * member's client makes it; valid up to `expiryHeight` (default 30 blocks ahead).
+   */
+  exchangeRequest(from: TestAccount, action: 'upload' | 'fetch', body: Value,
+    expiryHeight?: number): Uint8Array;
 }
 
 export interface ContractTest {

@@ -9,12 +9,13 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { build } from 'esbuild';
 import {
-  ErrorCode, ZwError, concatBytes, fromJsonValue, isZwError, toHex, toJsonValue, utf8,
+  ErrorCode, ZwError, encode, fromJsonValue, isZwError, toHex, toJsonValue, utf8,
 } from '../core/index.js';
 import type { CborValue } from '../core/index.js';
 import { LocalChain, loadVm } from '../node/index.js';
 import {
-  Account, ZhengwuClient, getSuite, openKeystore, proposals, propose, receiptResult,
+  Account, ZhengwuClient, deployPayload, deploymentApproval, deploymentInitHash, getSuite,
+  member, openKeystore, proposals, propose, receiptResult, upgradePayload,
 } from '../sdk/index.js';
 import type { KeyPair, TxView } from '../sdk/index.js';
 import { buildContract, contractEntry, contractSdkPath } from './contract-build.js';
@@ -192,6 +193,8 @@ interface TestChainApi {
     unknown;
   queryContract(contract: string, method: string, args?: CborValue): CborValue;
   advanceTime(ms: number): void;
+  exchangeRequest(from: { address: string }, action: 'upload' | 'fetch', body: CborValue,
+    expiryHeight?: number): Uint8Array;
 }
 
 /** The `ContractTestChain` of contracts/sdk/testing.ts over a LocalChain. */
@@ -230,6 +233,12 @@ function testChain(chain: LocalChain, name: string, code: string,
       chain.query(contract, method, args),
     advanceTime(ms: number) {
       chain.time += ms;
+    },
+    exchangeRequest(from: { address: string }, action: 'upload' | 'fetch', body: CborValue,
+      expiryHeight?: number) {
+      const key = keys.get(from.address);
+      if (key === undefined) throw new Error('sign with an account made by chain.account()');
+      return chain.exchangeRequest(key, action, body, expiryHeight);
     },
   };
 }
@@ -270,8 +279,9 @@ interface DeployFlags extends NodeKeyFlags, ProjectFlags {
 function deployCommand(): Command {
   return new Command('deploy')
     .description('build and deploy (or --upgrade) the contract in --dir; unless the key is a ' +
-      'genesis deployer, first propose the deployment of this exact source to governance')
-    .requiredOption('--key <keystore>', 'keystore of a genesis deployer or an agency admin')
+      'genesis deployer, first propose exactly this deployment (source, version, init ' +
+      'arguments or the version it replaces) to governance, then deploy it once approved')
+    .requiredOption('--key <keystore>', 'keystore of a genesis deployer or an agency member')
     .option('--dir <dir>', 'contract project folder', '.')
     .option('--name <name>', 'contract name (default: contract.json or the folder name)')
     .option('--version <version>', 'version (default: contract.json or 0.0.1)')
@@ -287,53 +297,103 @@ function deployCommand(): Command {
       const { code } = await buildContract(contractEntry(flags.dir));
       const name = flags.name ?? projectName(flags.dir);
       const version = flags.version ?? projectVersion(flags.dir);
+      const init = parseArgs(flags.init);
+      const upgrade = flags.upgrade === true;
+      if (upgrade && init !== null) {
+        throw new ZwError(ErrorCode.INVALID_ARGUMENT, 'an upgrade runs no init; leave --init out');
+      }
       const sender = await account(flags);
-      const action = flags.upgrade === true ? 'upgrade' : 'deploy';
+      const action = upgrade ? 'upgrade' : 'deploy';
       const sourceHash = sender.suite.hash(utf8(code));
-      if (!await mayDeploy(sender, name, sourceHash)) {
-        const proposal = await proposeDeployment(sender, flags, { name, version, sourceHash });
+      const spec = { name, version, source: code, init, upgrade };
+      if (!await mayDeploy(sender, spec)) {
+        const proposal = await proposeDeployment(sender, flags, spec);
         if (proposal.status !== 'executed') {
           output(flags, { name, version, sourceHash: toHex(sourceHash), proposal: proposal.id,
             status: proposal.status }, () => `proposed ${action}-contract ${name} ${version} ` +
             `(source hash ${toHex(sourceHash)}): proposal ${proposal.id} is ${proposal.status}.\n` +
             `Each agency's admin votes for it:\n  zw gov vote ${proposal.id} yes --key ` +
             `<agency admin keystore> --node ${flags.node}\nOnce it is approved, run this ` +
-            'command again (with the same source) to deploy.');
+            'command again (same source, version and init, a key of your agency) to deploy.');
           return;
         }
       }
       const view = committed(await sender.sendAndWait('contracts', action,
-        { name, version, source: code, init: parseArgs(flags.init) }, { gasLimit: 10_000_000 }));
+        { name, version, source: code, init }, { gasLimit: 10_000_000 }));
       output(flags, { name, version, tx: view.hash, height: view.height,
         result: view.receipt.result }, () => `deployed ${name} ${version} in block ` +
         `${view.height} (tx ${view.hash}, gas ${view.receipt.gasUsed})`);
     }));
 }
 
+interface DeploySpec {
+  readonly name: string;
+  readonly version: string;
+  readonly source: string;
+  readonly init: CborValue;
+  readonly upgrade: boolean;
+}
+
 /**
  * Whether the contracts system contract will take this deployment from `sender`: a genesis
- * deployer may deploy anything, anyone may deploy a source that governance approved.
+ * deployer may deploy anything; an agency member may use an unused approval of exactly this
+ * deployment that its agency proposed. A usable approval that names another version or other
+ * init arguments is an error: proposing again would only make a second, different approval.
  */
-async function mayDeploy(sender: Account, name: string, sourceHash: Uint8Array):
-  Promise<boolean> {
+async function mayDeploy(sender: Account, spec: DeploySpec): Promise<boolean> {
   const genesis = await sender.client.genesis() as { params?: { contractDeployers?: unknown } };
   const deployers = genesis.params?.contractDeployers;
   if (Array.isArray(deployers) && deployers.includes(sender.address)) return true;
-  // The approval's key in the governance namespace (deploymentKey in src/system/keys.ts).
-  const key = concatBytes(utf8(`deployment/${name}/`), sourceHash);
-  const approval = await sender.client.state('governance', key);
-  return approval.value !== null;
+  const approval = await deploymentApproval(sender.client, spec.name,
+    sender.suite.hash(utf8(spec.source)));
+  if (approval === null || approval.used ||
+      approval.action !== (spec.upgrade ? 'upgrade' : 'deploy')) return false;
+  const me = await member(sender.client, sender.address) as { agency?: unknown } | null;
+  if (me?.agency !== approval.agency) {
+    throw new ZwError(ErrorCode.UNAUTHORIZED, `${approval.agency} proposed this deployment; ` +
+      'only a key of that agency may deploy it');
+  }
+  if (approval.version !== spec.version) {
+    throw new ZwError(ErrorCode.APPROVAL_MISMATCH,
+      `the approval is for version ${approval.version}, not ${spec.version}`);
+  }
+  if (!spec.upgrade && (approval.initHash === null ||
+      toHex(approval.initHash) !== toHex(deploymentInitHash(sender.suite, spec.init)))) {
+    throw new ZwError(ErrorCode.APPROVAL_MISMATCH, 'the approved init arguments differ from ' +
+      '--init');
+  }
+  return true;
 }
 
-/** Proposes the deployment (or joins an open proposal for the very same source). */
-async function proposeDeployment(sender: Account, flags: DeployFlags,
-  deployment: { name: string; version: string; sourceHash: Uint8Array }):
+/** Proposes the deployment (or joins an open proposal for the very same deployment). */
+async function proposeDeployment(sender: Account, flags: DeployFlags, spec: DeploySpec):
   Promise<{ id: string; status: string }> {
-  const kind = flags.upgrade === true ? 'upgrade-contract' : 'deploy-contract';
+  const kind = spec.upgrade ? 'upgrade-contract' : 'deploy-contract';
+  let payload: CborValue;
+  if (spec.upgrade) {
+    const current = await sender.client.query('contracts', 'get', { name: spec.name }) as
+      { version?: unknown } | null;
+    if (typeof current?.version !== 'string') {
+      throw new ZwError(ErrorCode.NOT_FOUND, `no contract ${spec.name} to upgrade`);
+    }
+    payload = upgradePayload(sender.suite, { ...spec, replacesVersion: current.version });
+  } else {
+    payload = deployPayload(sender.suite, spec);
+  }
+  // The stored payload of an open proposal for the very same deployment: the same fields, and
+  // for a deploy the same init arguments (the contract keeps their hash beside them).
+  const initHash = toHex(deploymentInitHash(sender.suite, spec.init));
+  const fields = (value: CborValue): string => {
+    const record = value as Record<string, CborValue>;
+    const hash = record.initHash;
+    return toHex(encode({ name: record.name ?? null, version: record.version ?? null,
+      sourceHash: record.sourceHash ?? null, replacesVersion: record.replacesVersion ?? null,
+      initHash: spec.upgrade ? null : hash instanceof Uint8Array ? toHex(hash) : initHash }));
+  };
+  const wanted = fields(payload);
   const open = await proposals(sender.client, 'open') as unknown as Proposal[];
   const same = open.find((proposal) => proposal.kind === kind &&
-    proposal.payload.name === deployment.name &&
-    toHex(proposal.payload.sourceHash) === toHex(deployment.sourceHash));
+    fields(proposal.payload) === wanted);
   if (same !== undefined) return { id: toHex(same.id), status: same.status };
   if (flags.reason === undefined || flags.legalBasis === undefined) {
     throw new ZwError(ErrorCode.UNAUTHORIZED, `${sender.address} is not a genesis deployer and ` +
@@ -344,8 +404,7 @@ async function proposeDeployment(sender: Account, flags: DeployFlags,
   if (!Number.isSafeInteger(deadline) || deadline < 1) {
     throw new ZwError(ErrorCode.INVALID_ARGUMENT, '--deadline-blocks must be a positive integer');
   }
-  const view = await propose(sender, kind, { ...deployment }, flags.reason, flags.legalBasis,
-    deadline);
+  const view = await propose(sender, kind, payload, flags.reason, flags.legalBasis, deadline);
   const result = receiptResult(view) as { id: Uint8Array; status: string };
   return { id: toHex(result.id), status: result.status };
 }
@@ -355,7 +414,7 @@ interface Proposal {
   readonly id: Uint8Array;
   readonly kind: string;
   readonly status: string;
-  readonly payload: { readonly name?: unknown; readonly sourceHash: Uint8Array };
+  readonly payload: CborValue;
 }
 
 function callCommand(): Command {

@@ -1,13 +1,13 @@
-// `zw gov` (propose, vote, show, list) and `zw member` (add, roles, suspend, reinstate, revoke,
-// rotate, show, list): on-chain governance and membership through the SDK. The lead registers
-// govCommand() and memberCommand() in main.ts.
+// `zw gov` (propose, rotate-node-key, vote, show, list) and `zw member` (add, roles, suspend,
+// reinstate, revoke, rotate, show, list): on-chain governance and membership through the SDK.
+// The lead registers govCommand() and memberCommand() in main.ts.
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ErrorCode, ZwError, fromHex, fromJsonValue, toJsonValue } from '../core/index.js';
 import type { CborValue, JsonValue } from '../core/index.js';
 import {
   Account, ZhengwuClient, getSuite, identityCall, member, members, openKeystore, propose,
-  proposal, proposals, receiptResult, vote,
+  proposal, proposals, proposeNodeRekey, receiptResult, vote,
 } from '../sdk/index.js';
 import type { ProposalStatusFilter, TxView } from '../sdk/index.js';
 import { pemCertificates } from '../node/index.js';
@@ -125,6 +125,22 @@ export function govCommand(): Command {
         withCertificates(parsePayload(flags.payload), flags), flags.reason, flags.legalBasis,
         parseHeight(flags.deadlineBlocks));
       printTx(flags, view, `proposed ${kind}`);
+    }));
+  withSigner(gov.command('rotate-node-key <agency> <publicKey> <newPublicKey>')
+    .description('propose moving one of an agency\'s nodes to a new key (hex public keys; make ' +
+      'one with `zw keys new`): the old key is refused once it executes, and if the node is a ' +
+      'validator the new key signs from two heights later — restart the node with the new ' +
+      'keystore')
+    .requiredOption('--reason <text>', 'why the key changes (e.g. the old one was exposed)')
+    .requiredOption('--legal-basis <text>', 'the law, regulation or decision it rests on')
+    .option('--deadline-blocks <n>', 'blocks the vote stays open', String(defaultDeadlineBlocks)))
+    .action(run(async (agencyId: string, publicKey: string, newPublicKey: string,
+      flags: SignerFlags & { reason: string; legalBasis: string; deadlineBlocks: string }) => {
+      const view = await proposeNodeRekey(await signer(flags), { agency: agencyId,
+        publicKey: fromHex(publicKey, 'public key'),
+        newPublicKey: fromHex(newPublicKey, 'new public key') }, flags.reason, flags.legalBasis,
+      parseHeight(flags.deadlineBlocks));
+      printTx(flags, view, 'proposed rotate-node-key');
     }));
   withSigner(gov.command('vote <id> <choice>')
     .description('vote yes or no for your agency (a later vote replaces it while open)'))

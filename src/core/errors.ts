@@ -29,6 +29,12 @@ export const ErrorCode = {
   CONTRACT_FAILED: 'CONTRACT_FAILED',
   ALREADY_EXISTS: 'ALREADY_EXISTS',
   UNAUTHORIZED: 'UNAUTHORIZED',
+  /** The key is already someone's: a member, an agency's root admin, a node or a validator. */
+  KEY_IN_USE: 'KEY_IN_USE',
+  /** A governance approval (e.g. of a contract deployment) was already used; it is single-use. */
+  APPROVAL_USED: 'APPROVAL_USED',
+  /** The request differs from what the approval names (version, init arguments, replaced code). */
+  APPROVAL_MISMATCH: 'APPROVAL_MISMATCH',
   // Queries.
   NOT_FOUND: 'NOT_FOUND',
   HEIGHT_UNAVAILABLE: 'HEIGHT_UNAVAILABLE',

@@ -32,10 +32,11 @@ export interface FetchBody {
   readonly system: string;
   /**
    * For an access the law allows to keep from the person for a time (e.g. during an
-   * investigation): the height from which the citizen's view shows it. Until then it appears
-   * there as a covert access with this height, never left out; auditors see it at once.
+   * investigation): the law, and the height from which the citizen's view shows it. Until then
+   * it appears there as a covert access with this height, never left out; auditors see it at
+   * once. The chain checks the signer's `covert-access` role and its bound on the delay.
    */
-  readonly disclosureHeight: number | null;
+  readonly covert: { readonly legalBasis: string; readonly disclosureHeight: number } | null;
 }
 
 /** What the requester receives, and what the responseHash on chain is the hash of. */
@@ -127,7 +128,7 @@ export function parseUploadBody(body: CborValue, items: readonly string[], chain
 export function parseFetchBody(body: CborValue): FetchBody {
   const record = recordOf(body);
   onlyKeys(record, ['entry', 'items', 'subjects', 'offset', 'limit', 'purpose', 'caseNumber',
-    'officialId', 'system', 'disclosureHeight'], 'fetch');
+    'officialId', 'system', 'covert'], 'fetch');
   const items = record.items;
   if (!Array.isArray(items) || items.length === 0 || items.length > 200 ||
       !items.every((item) => typeof item === 'string' && item.length > 0 && item.length <= 100) ||
@@ -153,16 +154,20 @@ export function parseFetchBody(body: CborValue): FetchBody {
     subjects: subjects as string[], offset, limit,
     purpose: text(record.purpose, 'purpose'), caseNumber: text(record.caseNumber, 'caseNumber'),
     officialId: text(record.officialId, 'officialId'), system: text(record.system, 'system'),
-    disclosureHeight: disclosureOf(record.disclosureHeight),
+    covert: covertOf(record.covert),
   };
 }
 
-function disclosureOf(value: CborValue | undefined): number | null {
+function covertOf(value: CborValue | undefined): FetchBody['covert'] {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw bad('disclosureHeight: a height, or null for an access the person sees at once');
+  const covert = recordOf(value);
+  onlyKeys(covert, ['legalBasis', 'disclosureHeight'], 'covert');
+  const height = covert.disclosureHeight;
+  if (typeof height !== 'number' || !Number.isSafeInteger(height) || height < 1) {
+    throw bad('covert.disclosureHeight: the height from which the person sees the access');
   }
-  return value;
+  return { legalBasis: text(covert.legalBasis, 'covert.legalBasis', 500),
+    disclosureHeight: height };
 }
 
 /** Keeps only the granted items of each record. */

@@ -339,34 +339,42 @@ export class ExchangeService {
       if (head.provider !== this.host.agency) {
         throw new ZwError(ErrorCode.NOT_FOUND, `${body.entry} is not an entry of this agency`);
       }
+      // The chain holds every request it recorded (sharing `rq/`): a replay is refused here
+      // and by recordAccess, however often this node restarted since.
+      const recorded = this.host.query(sharingContract, 'requestRecorded',
+        { hash: toHex(verified.hash) });
+      if (recorded !== null) {
+        throw new ZwError(ErrorCode.DUPLICATE,
+          `this request was already acted on (receipt ${String(recorded)})`);
+      }
       this.markSeen(verified);
     } catch (error) {
       return failure(error);
     }
     // From here the request is authentic and addressed to us: whatever happens is recorded.
     try {
-      return await this.serve(verified, body, message.encryptionKey);
+      return await this.serve(verified, message.request, body, message.encryptionKey);
     } catch (error) {
       return failure(error);
     }
   }
 
-  private async serve(verified: Verified, body: FetchBody, encryptionKey: Uint8Array):
-    Promise<Answer> {
+  /**
+   * Serves one verified fetch. The receipt carries the member's signed request itself (`signed`):
+   * the chain checks the signature, the signer's agency and roles, the entry, items, covert
+   * terms and that the request was never recorded before, so this node cannot record an access
+   * nobody asked for.
+   */
+  private async serve(verified: Verified, signed: Uint8Array, body: FetchBody,
+    encryptionKey: Uint8Array): Promise<Answer> {
     const { suite } = this.host;
     const requester = verified.identity.agency;
     const check = this.host.query(sharingContract, 'checkGrant',
       { requester, entry: body.entry, items: [...body.items] }) as unknown as
-      { allowed: boolean; missing: string[] };
-    const receiptArgs = {
-      requester, requesterMember: toHex(verified.address), officialId: body.officialId,
-      caseNumber: body.caseNumber, system: body.system, purpose: body.purpose,
-      entry: body.entry, items: [...body.items], requestHash: toHex(verified.hash),
-      disclosureHeight: body.disclosureHeight,
-    };
+      { allowed: boolean; missing: string[]; reason: string };
+    const receiptArgs = { request: signed };
     const dataset = this.host.datasets.dataset(body.entry);
-    const refusal = !check.allowed
-      ? `no valid grant covers ${check.missing.join(', ')} of ${body.entry} for ${requester}`
+    const refusal = !check.allowed ? `${check.reason} for ${requester}`
       : dataset === undefined ? `the provider holds no dataset for ${body.entry} yet` : null;
     if (refusal !== null || dataset === undefined) {
       const reason = refusal ?? 'no dataset';
@@ -405,7 +413,11 @@ export class ExchangeService {
   private async record(args: Record<string, CborValue>): Promise<string> {
     const call = await this.host.submit(sharingContract, 'recordAccess', args);
     if (call.status !== 'ok' || typeof call.result !== 'string') {
-      throw new ZwError(ErrorCode.UNAVAILABLE,
+      // The chain's refusal keeps its code (a replay, a covert access without the role, ...).
+      const code = call.status === ErrorCode.ALREADY_EXISTS ? ErrorCode.DUPLICATE
+        : Object.values(ErrorCode).includes(call.status as ErrorCodeType) && call.status !== 'ok'
+          ? call.status as ErrorCodeType : ErrorCode.UNAVAILABLE;
+      throw new ZwError(code,
         `recording the access receipt failed: ${call.status} ${call.error}`);
     }
     return call.result;

@@ -1,9 +1,11 @@
 // An in-process chain for contract development (`zw contract test`) and tests: blocks run
 // through the real `executeBlock`, system contracts and contract runtime, over state in memory.
 // It has no consensus, storage or network: each `call` is one transaction in its own block.
-import { ErrorCode, ZwError, toHex } from '../core/index.js';
-import type { CborValue, ChainId, Height } from '../core/index.js';
-import { getSuite } from '../crypto/index.js';
+import {
+  ErrorCode, ZwError, encodeExchangeRequest, exchangeRequestSignBytes, toHex,
+} from '../core/index.js';
+import type { CborValue, ChainId, ExchangeAction, Height } from '../core/index.js';
+import { getSuite, randomBytes } from '../crypto/index.js';
 import type { CryptoSuite, KeyPair } from '../crypto/index.js';
 import { encodeTx, executeBlock, runQuery, signTx } from '../ledger/index.js';
 import type { ContractRegistry, Receipt, SenderIdentity } from '../ledger/index.js';
@@ -34,7 +36,14 @@ export class LocalChain {
   constructor(module: VmModule) {
     this.admin = this.suite.generateKeyPair();
     this.registry = systemContracts({ hash: this.suite.hash, vm: new ContractVm(module),
-      deployers: [this.address(this.admin)] });
+      deployers: [this.address(this.admin)],
+      // Signed exchange requests resolve their signers through the same stand-in identities.
+      signatures: { suite: this.suite,
+        identify: (address) => {
+          const who = this.identities.get(toHex(address));
+          return who?.agency === undefined || who.agency === null ? null
+            : { agency: who.agency, roles: who.roles };
+        } } });
   }
 
   /** A new account (key pair) to sign calls with. */
@@ -50,6 +59,18 @@ export class LocalChain {
 
   address(key: KeyPair): string {
     return toHex(this.suite.address(key.publicKey));
+  }
+
+  /**
+   * A data-exchange request (core/exchange-wire.ts) signed by `key` for this chain, valid up to
+   * `expiryHeight` (default: 30 blocks from now).
+   */
+  exchangeRequest(key: KeyPair, action: ExchangeAction, body: CborValue,
+    expiryHeight = this.height + 30): Uint8Array {
+    const request = { chainId: localChainId, action, signer: key.publicKey, expiryHeight,
+      nonce: randomBytes(16), body };
+    return encodeExchangeRequest({ ...request,
+      signature: this.suite.sign(key.privateKey, exchangeRequestSignBytes(request)) });
   }
 
   /** Runs one block of calls; returns their receipts in order. */

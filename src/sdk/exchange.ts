@@ -45,8 +45,11 @@ export interface FetchInput {
   readonly officialId: string;
   /** The requesting information system, as the citizen's view will show it. */
   readonly system: string;
-  /** A covert access (by law): the height from which the person's view shows it. */
-  readonly disclosureHeight?: number;
+  /**
+   * A covert access (by law): the law that allows it and the height from which the person's
+   * view shows it. The signer needs the `covert-access` role; the chain bounds the delay.
+   */
+  readonly covert?: { readonly legalBasis: string; readonly disclosureHeight: number };
 }
 
 export interface FetchedPayload {
@@ -95,7 +98,8 @@ export async function fetchData(account: Account, input: FetchInput,
     ...(input.subjects === undefined ? {} : { subjects: [...input.subjects] }),
     ...(input.offset === undefined ? {} : { offset: input.offset }),
     ...(input.limit === undefined ? {} : { limit: input.limit }),
-    ...(input.disclosureHeight === undefined ? {} : { disclosureHeight: input.disclosureHeight }),
+    ...(input.covert === undefined ? {} : { covert: { legalBasis: input.covert.legalBasis,
+      disclosureHeight: input.covert.disclosureHeight } }),
   };
   const request = await account.exchangeRequest('fetch', body);
   const result = await account.client.post<Omit<FetchedData, 'proven'> & { payload: JsonValue }>(

@@ -1,8 +1,12 @@
 // Governance and membership for clients: propose, vote, and read proposals, agencies and members
-// through a node. Shared by the CLI and the portal; values come back as the contracts store them
-// (byte strings as Uint8Array).
-import { ErrorCode, ZwError, fromHex, fromJsonValue } from '../core/index.js';
+// through a node; the exact payloads of contract deployment and node re-key proposals, and the
+// state of a deployment approval. Shared by the CLI and the portal; values come back as the
+// contracts store them (byte strings as Uint8Array).
+import {
+  ErrorCode, ZwError, concatBytes, decode, encode, fromHex, fromJsonValue, utf8,
+} from '../core/index.js';
 import type { CborValue } from '../core/index.js';
+import type { CryptoSuite } from '../crypto/index.js';
 import type { Account, SendOptions } from './account.js';
 import type { TxView, ZhengwuClient } from './client.js';
 
@@ -72,4 +76,88 @@ export function members(client: ZhengwuClient, agencyId: string): Promise<CborVa
 export function identityCall(account: Account, method: string, args: CborValue,
   options: SendOptions = {}): Promise<TxView> {
   return account.sendAndWait(identityContractName, method, args, options);
+}
+
+/** What a deploy-contract proposal names: exactly this source, version and init arguments. */
+export interface DeploymentSpec {
+  readonly name: string;
+  readonly version: string;
+  /** The built JS bundle, as `contracts.deploy` will receive it. */
+  readonly source: string;
+  /** The init arguments (null or absent: none). */
+  readonly init?: CborValue;
+}
+
+/** The hash by which an approval binds init arguments: of their canonical CBOR. */
+export function initArgumentsHash(suite: Pick<CryptoSuite, 'hash'>, init: CborValue): Uint8Array {
+  return suite.hash(encode(init));
+}
+
+/**
+ * The deploy-contract payload for `spec`: {name, version, sourceHash, init?}. The init arguments
+ * travel as they are, so the voters read them (the contract stores their hash).
+ */
+export function deployPayload(suite: Pick<CryptoSuite, 'hash'>, spec: DeploymentSpec):
+  CborValue {
+  const init = spec.init ?? null;
+  return { name: spec.name, version: spec.version, sourceHash: suite.hash(utf8(spec.source)),
+    ...(init === null ? {} : { init }) };
+}
+
+/** The upgrade-contract payload: {name, version, sourceHash, replacesVersion}. */
+export function upgradePayload(suite: Pick<CryptoSuite, 'hash'>,
+  spec: Omit<DeploymentSpec, 'init'> & { readonly replacesVersion: string }): CborValue {
+  return { name: spec.name, version: spec.version, sourceHash: suite.hash(utf8(spec.source)),
+    replacesVersion: spec.replacesVersion };
+}
+
+/** A governance approval of one deployment, as the chain records it (see src/system). */
+export interface DeploymentApprovalView {
+  readonly name: string;
+  readonly sourceHash: Uint8Array;
+  readonly action: 'deploy' | 'upgrade';
+  readonly version: string;
+  readonly initHash: Uint8Array | null;
+  readonly replacesVersion: string | null;
+  /** The proposing agency: only its members may use the approval. */
+  readonly agency: string;
+  readonly proposalId: Uint8Array;
+  readonly approvedHeight: number;
+  /** Whether it was used: each approval is good for one deployment. */
+  readonly used: boolean;
+}
+
+/**
+ * The approval of deploying `sourceHash` as contract `name`, or null when governance approved
+ * none. Reads governance `deployment/<name>/<sourceHash>` and contracts `used/<proposal id>`.
+ */
+export async function deploymentApproval(client: ZhengwuClient, name: string,
+  sourceHash: Uint8Array): Promise<DeploymentApprovalView | null> {
+  const stored = await client.state(governanceContractName,
+    concatBytes(utf8(`deployment/${name}/`), sourceHash));
+  if (stored.value === null) return null;
+  const approval = decode(fromHex(stored.value, 'approval')) as unknown as
+    Omit<DeploymentApprovalView, 'used'>;
+  const use = await client.state('contracts', concatBytes(utf8('used/'), approval.proposalId));
+  return { ...approval, used: use.value !== null };
+}
+
+/** What a rotate-node-key proposal names: the agency's node key and the key that replaces it. */
+export interface NodeRekey {
+  readonly agency: string;
+  readonly publicKey: Uint8Array;
+  readonly newPublicKey: Uint8Array;
+}
+
+/**
+ * Proposes moving one of an agency's nodes to a new key. Once executed the old key is refused,
+ * peers accept the node under the new key, and a validator with the old key is replaced by the
+ * new one (same power) two heights after the proposal executes: restart the node with the new
+ * keystore.
+ */
+export function proposeNodeRekey(account: Account, rekey: NodeRekey, reason: string,
+  legalBasis: string, deadlineBlocks: number, options: SendOptions = {}): Promise<TxView> {
+  return propose(account, 'rotate-node-key', { agency: rekey.agency,
+    publicKey: rekey.publicKey, newPublicKey: rekey.newPublicKey }, reason, legalBasis,
+  deadlineBlocks, options);
 }

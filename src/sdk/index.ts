@@ -16,8 +16,12 @@ export type { Notarization, NotaryCheck } from './notary.js';
 export {
   propose, vote, proposal, proposals, agency, agencies, member, members, identityCall,
   receiptResult, identityContractName, governanceContractName,
+  deployPayload, upgradePayload, deploymentApproval, proposeNodeRekey,
+  initArgumentsHash as deploymentInitHash,
 } from './governance.js';
-export type { ProposalStatusFilter } from './governance.js';
+export type {
+  ProposalStatusFilter, DeploymentSpec, DeploymentApprovalView, NodeRekey,
+} from './governance.js';
 export { trustAtHeight } from './validators.js';
 export {
   searchCatalog, sharingRequests, receipts, usage, evidenceBundle, verifyEvidenceBundle,

@@ -2,17 +2,16 @@
 // add-agency proposal) and the genesis state writes of the identity and governance namespaces —
 // each genesis agency with its root admin key, and the genesis validators as the first entry of
 // the validator schedule.
-import { ErrorCode, ZwError, compareBytes, encode } from '../core/index.js';
+import { ErrorCode, ZwError, compareBytes, encode, toHex } from '../core/index.js';
 import type { CborValue } from '../core/index.js';
 import type { CryptoSuite } from '../crypto/index.js';
 import { badArguments, readBytes, readInteger, readRecord, readText } from './args.js';
 import type { ArgRecord } from './args.js';
-import type { AgencyNode, AgencyRecord, RootAdminRecord } from './identity.js';
+import type { AgencyNode, AgencyRecord, KeyUse, RootAdminRecord } from './identity.js';
 import { recordValue } from './identity.js';
 import {
-  agencyKey, agencyListKey, governanceContractName, nodeAddressKey, rootAdminKey,
-  validatorScheduleEntryKey,
-  validatorScheduleKey,
+  agencyKey, agencyListKey, governanceContractName, identityContractName, keyUseKey,
+  nodeAddressKey, rootAdminKey, validatorScheduleEntryKey, validatorScheduleKey,
 } from './keys.js';
 import { governanceLimits } from './limits.js';
 import { isAgencyId } from './policy.js';
@@ -142,8 +141,11 @@ export interface SystemStateWrite {
 
 /**
  * The identity and governance state a chain starts with: each agency (active, at height 0) with
- * its root admin key and nodes, the agency list, and — when validators are given — the validator
- * schedule's first entry, effective from height 1. Sorted by (contract, key) for determinism.
+ * its root admin key and nodes, the agency list, the key index (identity `key/<address>`) of those
+ * keys and the validators', and — when validators are given — the validator schedule's first
+ * entry, effective from height 1. A key given twice (two agencies' admin, an admin that is also a
+ * node, a validator key that is another agency's node) makes the genesis invalid. Sorted by
+ * (contract, key) for determinism.
  */
 export function genesisIdentityUpdates(
   input: GenesisIdentityInput, suite: CryptoSuite,
@@ -151,6 +153,21 @@ export function genesisIdentityUpdates(
   const writes: SystemStateWrite[] = [];
   const put = (key: Uint8Array, value: Uint8Array): void => {
     writes.push({ contract: governanceContractName, key, value });
+  };
+  const used = new Map<string, KeyUse>();
+  const claim = (publicKey: Uint8Array, use: KeyUse['use'], agency: string): void => {
+    const address = suite.address(publicKey);
+    const hex = toHex(address);
+    const other = used.get(hex);
+    if (other !== undefined) {
+      // A validator's key may be a node key of its own agency, as `zw init` makes them.
+      if (use === 'validator' && other.use === 'node' && other.agency === agency) return;
+      throw invalid(`key ${hex} of ${agency} (${use}) is already the ${other.use} key of ` +
+        other.agency);
+    }
+    used.set(hex, { agency, use });
+    writes.push({ contract: identityContractName, key: keyUseKey(address),
+      value: recordValue({ agency, use } satisfies KeyUse) });
   };
   const ids = input.agencies.map((agency) => agency.id);
   if (new Set(ids).size !== ids.length) throw invalid('agency ids repeat');
@@ -166,17 +183,23 @@ export function genesisIdentityUpdates(
       throw invalid(`agency ${checked.id} shares its admin key with another agency`);
     }
     put(rootKey, recordValue(root));
+    claim(checked.adminKey, 'admin', checked.id);
     for (const node of checked.nodes) {
       put(nodeAddressKey(suite.address(node.publicKey)), recordValue({ agency: checked.id }));
+      claim(node.publicKey, 'node', checked.id);
     }
   }
   put(agencyListKey, encode([...ids].sort()));
   if (input.validators !== undefined) {
-    put(validatorScheduleEntryKey(0), scheduleEntryValue({ effectiveHeight: 1,
-      validators: genesisValidators(input, suite) }));
+    const validators = genesisValidators(input, suite);
+    for (const validator of validators) {
+      claim(validator.publicKey, 'validator', validator.agency);
+    }
+    put(validatorScheduleEntryKey(0), scheduleEntryValue({ effectiveHeight: 1, validators }));
     put(validatorScheduleKey, encode(1));
   }
-  return writes.sort((a, b) => compareBytes(a.key, b.key));
+  return writes.sort((a, b) => a.contract === b.contract ? compareBytes(a.key, b.key)
+    : a.contract < b.contract ? -1 : 1);
 }
 
 function genesisValidators(input: GenesisIdentityInput, suite: CryptoSuite):

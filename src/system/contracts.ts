@@ -4,9 +4,12 @@
 // instrumenter cannot change a deployed contract's gas) and the deployer; every version is kept
 // and upgrade moves the current pointer, keeping the contract's state.
 //
-// Who may deploy: until governance lands, only the addresses in the genesis parameter
-// `contractDeployers`, which is empty by default, so a chain has no deployers unless its
-// genesis names them. `zw init` creates <dir>/admin.key and names its address.
+// Who may deploy: a member of the agency whose deploy-contract or upgrade-contract proposal was
+// approved, once, for exactly the approved source, version and init arguments (or replaced
+// version); besides that only the addresses in the genesis parameter `contractDeployers`, which
+// is empty by default, so a chain has no such deployers unless its genesis names them (`zw init`
+// creates <dir>/admin.key for development networks and names its address). Non-members are
+// refused even where the chain lists `contracts` among its public contracts.
 import {
   ErrorCode, ZwError, bytesEqual, decode, encode, fromUtf8, limits, toHex, utf8,
 } from '../core/index.js';
@@ -16,16 +19,23 @@ import type {
   CallContext, Contract, ContractResolver, MethodSpec, QueryContext, StateReader,
 } from '../ledger/index.js';
 import { instrument, vmGasCosts } from '../vm/index.js';
-import { isContractFrozen, isDeploymentApproved } from './governance-effects.js';
+import {
+  deployNamePattern, deployVersionPattern, initArgumentsHash, isContractFrozen,
+  readDeploymentApproval,
+} from './governance-effects.js';
+import type { DeploymentApproval } from './governance-effects.js';
+import {
+  approvalUseKey, contractRecordKey, contractsContractName as contractsName,
+} from './keys.js';
 import type { SystemStateRead } from './keys.js';
 import type { CallInfo, ContractHost, ContractVm, MethodKind, RawState } from '../vm/index.js';
 
-export const contractsContractName = 'contracts';
+export const contractsContractName = contractsName;
 
 /** Names no deployment may take besides the built-in contracts' own. */
 const reservedNames: ReadonlySet<string> = new Set(['account', 'evidence', 'contracts', 'system']);
-const namePattern = /^[a-z][a-z0-9-]{1,47}$/;
-const versionPattern = /^[0-9A-Za-z.+-]{1,32}$/;
+const namePattern = deployNamePattern;
+const versionPattern = deployVersionPattern;
 
 /** Gas of a deployment on top of its state writes: fixed, and per source byte. */
 const deployGas = 100_000;
@@ -59,7 +69,7 @@ export interface ContractsInit {
 }
 
 function currentKey(name: string): Uint8Array {
-  return utf8(`c/${name}`);
+  return contractRecordKey(name);
 }
 
 function versionKey(name: string, version: string): Uint8Array {
@@ -175,22 +185,19 @@ export class ContractsSystem implements ContractResolver {
     if (vm === undefined) {
       throw new ZwError(ErrorCode.UNAVAILABLE, 'this node has no contract runtime loaded');
     }
-    // A deployment stands on a governance approval of exactly this source (MAJORITY of the
-    // agencies by default); the genesis `contractDeployers`, empty unless a genesis names them,
-    // are the only other way, meant for development networks. The genesis's own deployments
-    // (ctx.genesis) were agreed by every agency when they signed off the genesis file.
-    const read = this.init.read;
-    const approved = read !== undefined && isDeploymentApproved(read, name,
-      this.init.hash(utf8(source)), upgrade ? 'upgrade' : 'deploy');
-    if (!approved && ctx.genesis !== true && !this.init.deployers.includes(toHex(ctx.sender))) {
-      throw new ZwError(ErrorCode.UNAUTHORIZED, `deploying ${name} needs an approved ` +
-        `${upgrade ? 'upgrade' : 'deploy'}-contract proposal for this exact source`);
-    }
+    // A deployment stands on a governance approval of exactly this deployment (MAJORITY of the
+    // agencies by default), used once by the proposing agency; the genesis `contractDeployers`,
+    // empty unless a genesis names them, are the only other way, meant for development
+    // networks. The genesis's own deployments (ctx.genesis) were agreed by every agency when they
+    // signed off the genesis file.
+    const free = ctx.genesis === true || this.init.deployers.includes(toHex(ctx.sender));
     if (this.init.builtIn(name) || reservedNames.has(name)) {
       throw bad(`${name} is the name of a system contract`);
     }
-    ctx.chargeGas(deployGas + deploySourceByteGas * source.length);
     const existing = readRecord((key) => ctx.state.get(key), name);
+    const approval = free ? undefined : this.approval(ctx, { name, source, version, init },
+      upgrade, existing);
+    ctx.chargeGas(deployGas + deploySourceByteGas * source.length);
     if (upgrade && existing === undefined) {
       throw new ZwError(ErrorCode.NOT_FOUND, `no contract named ${name} to upgrade`);
     }
@@ -216,10 +223,68 @@ export class ContractsSystem implements ContractResolver {
     ctx.state.set(versionKey(name, version), encode({ name, version, source, sourceHash,
       codeHash, chunks, deployer: ctx.sender, height: ctx.height, methods }));
     ctx.state.set(currentKey(name), encode(record as unknown as CborValue));
+    if (approval !== undefined) {
+      ctx.state.set(approvalUseKey(approval.proposalId), encode({ name, version,
+        height: ctx.height, txHash: ctx.txHash, sender: ctx.sender }));
+    }
     ctx.emit(upgrade ? 'ContractUpgraded' : 'ContractDeployed',
-      { name, version, codeHash, sourceHash, deployer: ctx.sender });
+      { name, version, codeHash, sourceHash, deployer: ctx.sender,
+        ...(approval === undefined ? {} : { proposal: approval.proposalId }) });
     if (!upgrade && methods.init === 'tx') ctx.call(name, 'init', init);
     return { name, version, codeHash, sourceHash, methods };
+  }
+
+  /**
+   * The governance approval this deployment uses, or a refusal: UNAUTHORIZED for a non-member, a
+   * call from another contract, no approval of this source for this action, or a member of an
+   * agency other than the proposer's; APPROVAL_USED once it was used; APPROVAL_MISMATCH when the
+   * version, the init arguments or (upgrades) the deployed version differ from what it names.
+   * Approvals are read in the block's starting state, their uses in the current one.
+   */
+  private approval(ctx: CallContext, args: DeployArgs, upgrade: boolean,
+    existing: DeployedContract | undefined): DeploymentApproval {
+    const action = upgrade ? 'upgrade' : 'deploy';
+    const refuse = (code: ErrorCode, message: string): ZwError =>
+      new ZwError(code, `${action} of ${args.name}: ${message}`);
+    if (ctx.senderAgency === null) {
+      throw refuse(ErrorCode.UNAUTHORIZED, 'the sender is not a member of any agency');
+    }
+    if (ctx.caller !== null) {
+      throw refuse(ErrorCode.UNAUTHORIZED, 'an approved deployment is sent by a transaction of ' +
+        'the proposing agency, not through another contract');
+    }
+    const read = this.init.read;
+    const approval = read === undefined ? undefined
+      : readDeploymentApproval(read, args.name, this.init.hash(utf8(args.source)));
+    if (approval?.action !== action) {
+      throw refuse(ErrorCode.UNAUTHORIZED, `needs an approved ${action}-contract proposal for ` +
+        'this exact source');
+    }
+    if (approval.agency !== ctx.senderAgency) {
+      throw refuse(ErrorCode.UNAUTHORIZED, `the approval is for ${approval.agency}, which ` +
+        'proposed it; only its members may use it');
+    }
+    if (ctx.state.get(approvalUseKey(approval.proposalId)) !== undefined) {
+      throw refuse(ErrorCode.APPROVAL_USED, 'the approval was already used; each is good ' +
+        'for one deployment');
+    }
+    if (approval.version !== args.version) {
+      throw refuse(ErrorCode.APPROVAL_MISMATCH, `the approval is for version ` +
+        `${String(approval.version)}, not ${args.version}`);
+    }
+    if (upgrade) {
+      if (args.init !== null) {
+        throw refuse(ErrorCode.APPROVAL_MISMATCH, 'an upgrade runs no init; leave init out');
+      }
+      if (existing !== undefined && existing.version !== approval.replacesVersion) {
+        throw refuse(ErrorCode.APPROVAL_MISMATCH, `the approval replaces ` +
+          `${String(approval.replacesVersion)}, but ${existing.version} is deployed`);
+      }
+    } else if (approval.initHash === null ||
+        !bytesEqual(approval.initHash, initArgumentsHash(this.init, args.init))) {
+      throw refuse(ErrorCode.APPROVAL_MISMATCH, 'the init arguments are not the approved ones');
+    }
+    return approval;
   }
 
   /** Loads the module once in a throwaway runtime to learn its methods (and that it loads). */

@@ -10,11 +10,12 @@ import type { CallContext, ChainParams } from '../ledger/index.js';
 import { badArguments, readBytes, readInteger, readRecord } from './args.js';
 import { agencyRecord, readAgencyId, readAgencyInput, readCaCerts } from './bootstrap.js';
 import type { AgencyInput } from './bootstrap.js';
-import { decodeAgency, decodeRootAdmin, recordValue } from './identity.js';
-import type { AgencyRecord, AgencyStatus } from './identity.js';
+import { decodeAgency, decodeNodeKey, decodeRootAdmin, recordValue } from './identity.js';
+import type { AgencyRecord, AgencyStatus, KeyUseKind } from './identity.js';
 import {
-  agencyKey, agencyListKey, contractStatusKey, deploymentKey, governanceContractName,
-  identityContractName, memberKey, nodeAddressKey, paramOverridesKey, policyKey, rootAdminKey,
+  agencyKey, agencyListKey, contractRecordKey, contractStatusKey, contractsContractName,
+  deploymentKey, governanceContractName, identityContractName, nodeAddressKey,
+  paramOverridesKey, policyKey, rootAdminKey,
 } from './keys.js';
 import type { SystemStateRead } from './keys.js';
 import { governanceLimits } from './limits.js';
@@ -30,6 +31,8 @@ export interface EffectContext {
   readonly read: SystemStateRead;
   readonly suite: CryptoSuite;
   readonly proposalId: Uint8Array;
+  /** The agency that made the proposal (the one that may use a deployment approval). */
+  readonly proposer: string;
 }
 
 type Apply = () => void;
@@ -42,6 +45,7 @@ export function readPayload(suite: CryptoSuite, kind: ProposalKind, payload: Cbo
     case 'suspend-agency': case 'reinstate-agency': case 'remove-agency':
       return { id: readAgencyId(readRecord(payload, kind, ['id']).id) };
     case 'rotate-agency-key': return readRotation(suite, payload);
+    case 'rotate-node-key': return readNodeRotation(suite, payload);
     case 'add-validator': {
       const record = readRecord(payload, kind, ['publicKey', 'power', 'agency']);
       return { publicKey: readBytes(record.publicKey, 'publicKey', suite.publicKeyBytes),
@@ -54,8 +58,8 @@ export function readPayload(suite: CryptoSuite, kind: ProposalKind, payload: Cbo
       return { address: readBytes(record.address, 'address', 20), power: readPower(record.power) };
     }
     case 'set-params': return readParams(payload);
-    case 'deploy-contract': case 'upgrade-contract': return readDeployment(payload, true);
-    case 'freeze-contract': case 'unfreeze-contract': return readDeployment(payload, false);
+    case 'deploy-contract': case 'upgrade-contract': return readDeployment(suite, kind, payload);
+    case 'freeze-contract': case 'unfreeze-contract': return readContractName(payload);
     case 'set-policy': return readSetPolicy(payload);
   }
 }
@@ -83,6 +87,18 @@ function readRotation(suite: CryptoSuite, payload: CborValue): CborValue {
       : { newAdminKey: readBytes(record.newAdminKey, 'newAdminKey', suite.publicKeyBytes) }),
     ...(record.caCert === undefined ? {} : readCaCerts(record)),
   };
+}
+
+/**
+ * rotate-node-key: {agency, publicKey, newPublicKey} moves one of the agency's nodes to a new key;
+ * the old key is refused from then on, and if it was a validator the new key takes its place.
+ */
+function readNodeRotation(suite: CryptoSuite, payload: CborValue): CborValue {
+  const record = readRecord(payload, 'rotate-node-key', ['agency', 'publicKey', 'newPublicKey']);
+  const publicKey = readBytes(record.publicKey, 'publicKey', suite.publicKeyBytes);
+  const newPublicKey = readBytes(record.newPublicKey, 'newPublicKey', suite.publicKeyBytes);
+  if (bytesEqual(publicKey, newPublicKey)) throw badArguments('newPublicKey is the same key');
+  return { agency: readAgencyId(record.agency), publicKey, newPublicKey };
 }
 
 function agencyInputValue(input: AgencyInput): CborValue {
@@ -139,19 +155,67 @@ function readNameList(value: CborValue, what: string, pattern: RegExp): string[]
 }
 
 const contractNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** The names and versions the `contracts` contract deploys under (see contracts.ts). */
+export const deployNamePattern = /^[a-z][a-z0-9-]{1,47}$/;
+export const deployVersionPattern = /^[0-9A-Za-z.+-]{1,32}$/;
+
+/** The hash a deployment approval binds the init arguments by: of their canonical CBOR. */
+export function initArgumentsHash(suite: Pick<CryptoSuite, 'hash'>, init: CborValue):
+  Uint8Array {
+  return suite.hash(encode(init));
+}
+
+function readDeployName(value: CborValue | undefined): string {
+  if (typeof value !== 'string' || !deployNamePattern.test(value)) {
+    throw badArguments('name must be 2-48 characters: a-z, 0-9 and -, starting with a letter');
+  }
+  return value;
+}
+
+function readVersion(value: CborValue | undefined, what: string): string {
+  if (typeof value !== 'string' || !deployVersionPattern.test(value)) {
+    throw badArguments(`${what} must be 1-32 characters: letters, digits, . + -`);
+  }
+  return value;
+}
 
 /**
- * deploy/upgrade: {name, sourceHash, ...} — the rest is the VM's own CBOR, kept as given.
- * freeze/unfreeze: {name, ...}.
+ * What a deployment approval names, exactly, so that it can be used for that one deployment and
+ * nothing else:
+ * - deploy-contract {name, version, sourceHash, init? | initHash?}: the init arguments, given
+ *   as they are (so the voters read them) or as the hash of their canonical CBOR; neither means
+ *   no init arguments (null).
+ * - upgrade-contract {name, version, sourceHash, replacesVersion}: the version it replaces, which
+ *   must still be the deployed one when the upgrade is made (an upgrade runs no init).
  */
-function readDeployment(payload: CborValue, withSource: boolean): CborValue {
-  const record = readRecord(payload, 'contract payload', Object.keys(
-    typeof payload === 'object' && payload !== null ? payload : {}));
+function readDeployment(suite: CryptoSuite, kind: 'deploy-contract' | 'upgrade-contract',
+  payload: CborValue): CborValue {
+  const upgrade = kind === 'upgrade-contract';
+  const record = readRecord(payload, kind, upgrade
+    ? ['name', 'version', 'sourceHash', 'replacesVersion']
+    : ['name', 'version', 'sourceHash', 'init', 'initHash']);
+  const common = { name: readDeployName(record.name), version: readVersion(record.version,
+    'version'), sourceHash: readBytes(record.sourceHash, 'sourceHash', 32) };
+  if (upgrade) {
+    return { ...common, replacesVersion: readVersion(record.replacesVersion, 'replacesVersion') };
+  }
+  if (record.init !== undefined && record.initHash !== undefined) {
+    throw badArguments('give init or initHash, not both');
+  }
+  if (record.init !== undefined) {
+    return { ...common, init: record.init, initHash: initArgumentsHash(suite, record.init) };
+  }
+  return { ...common, initHash: record.initHash === undefined ? initArgumentsHash(suite, null)
+    : readBytes(record.initHash, 'initHash', 32) };
+}
+
+/** freeze/unfreeze: {name}. */
+function readContractName(payload: CborValue): CborValue {
+  const record = readRecord(payload, 'contract payload', ['name']);
   if (typeof record.name !== 'string' || !contractNamePattern.test(record.name)) {
     throw badArguments('name must be a contract name of 1-64 characters');
   }
-  if (!withSource) return record;
-  return { ...record, sourceHash: readBytes(record.sourceHash, 'sourceHash', 32) };
+  return { name: record.name };
 }
 
 function readSetPolicy(payload: CborValue): CborValue {
@@ -178,14 +242,19 @@ function saveAgency(e: EffectContext, agency: AgencyRecord): void {
   e.ctx.state.set(agencyKey(agency.id), recordValue(agency));
 }
 
-/** Refuses a key whose address is already a member or any agency's root admin. */
-function requireUnusedKey(e: EffectContext, key: Uint8Array): Uint8Array {
-  const address = e.suite.address(key);
-  if (e.ctx.state.get(rootAdminKey(address)) !== undefined ||
-      e.read(identityContractName, memberKey(address)) !== undefined) {
-    throw failed(`key ${toHex(address)} is already in use`);
-  }
-  return address;
+interface KeyClaim {
+  readonly publicKey: Uint8Array;
+  readonly use: KeyUseKind;
+  readonly agency: string;
+}
+
+/**
+ * Records the keys an effect brings in the one key index (identity `key/<address>`), or throws
+ * KEY_IN_USE and records none. It writes, so a plan calls it LAST, once nothing else can fail.
+ */
+function claimKeys(e: EffectContext, keys: readonly KeyClaim[]): void {
+  e.ctx.call(identityContractName, 'claimKeys', { keys: keys.map((key) => ({
+    publicKey: key.publicKey, use: key.use, agency: key.agency })) });
 }
 
 /** Plans the effect of an approved proposal; throws if it cannot apply now. */
@@ -197,6 +266,7 @@ export function planEffect(e: EffectContext, kind: ProposalKind, payload: CborVa
     case 'reinstate-agency': return planReinstate(e, record.id as string);
     case 'remove-agency': return planRemoveAgency(e, record.id as string);
     case 'rotate-agency-key': return planRotation(e, record);
+    case 'rotate-node-key': return planNodeRotation(e, record);
     case 'add-validator': case 'remove-validator': case 'set-validator-power':
       return planValidators(e, kind, record);
     case 'set-params': return planParams(e, record);
@@ -218,7 +288,10 @@ function planAddAgency(e: EffectContext, input: AgencyInput): Apply {
   const stored = e.ctx.state.get(agencyListKey);
   const ids = stored === undefined ? [] : (decode(stored) as string[]);
   if (ids.length >= governanceLimits.agenciesMax) throw failed('the agency list is full');
-  const address = requireUnusedKey(e, input.adminKey);
+  const address = e.suite.address(input.adminKey);
+  claimKeys(e, [{ publicKey: input.adminKey, use: 'admin', agency: input.id },
+    ...input.nodes.map((node) => ({ publicKey: node.publicKey, use: 'node' as const,
+      agency: input.id }))]);
   return () => {
     saveAgency(e, agencyRecord(input, e.ctx.height));
     e.ctx.state.set(rootAdminKey(address), recordValue({ agency: input.id, status: 'active' }));
@@ -330,8 +403,9 @@ function withoutPkiCertificates(agency: AgencyRecord): AgencyRecord {
 
 /** Moves the agency's root admin role to `newKey`; the old key is revoked. */
 function planRekey(e: EffectContext, agency: AgencyRecord, newKey: Uint8Array): Apply {
-  const address = requireUnusedKey(e, newKey);
+  const address = e.suite.address(newKey);
   const oldAddress = e.suite.address(agency.adminKey);
+  claimKeys(e, [{ publicKey: newKey, use: 'admin', agency: agency.id }]);
   return () => {
     const old = e.ctx.state.get(rootAdminKey(oldAddress));
     if (old !== undefined && decodeRootAdmin(old).agency === agency.id) {
@@ -341,6 +415,49 @@ function planRekey(e: EffectContext, agency: AgencyRecord, newKey: Uint8Array): 
     e.ctx.state.set(rootAdminKey(address), recordValue({ agency: agency.id, status: 'active' }));
     e.ctx.emit('AgencyKeyRotated', { id: agency.id, oldAddress, newAddress: address,
       proposal: e.proposalId });
+  };
+}
+
+/**
+ * Moves one node of the agency to a new key. The old key's node record is kept as revoked, so it
+ * is refused rather than becoming a stranger; peers accept the node with the new key from then
+ * on (they read the agency's nodes); a validator with the old key is replaced by the new key
+ * with the same power from height + 2, like every validator change, and so is one parked by a
+ * suspension.
+ */
+function planNodeRotation(e: EffectContext, record: Readonly<Record<string, CborValue>>):
+  Apply {
+  const id = record.agency as string;
+  const oldKey = record.publicKey as Uint8Array;
+  const newKey = record.newPublicKey as Uint8Array;
+  const agency = loadAgency(e, id);
+  requireStatus(agency, ['active', 'suspended']);
+  const index = agency.nodes.findIndex((node) => bytesEqual(node.publicKey, oldKey));
+  const node = agency.nodes[index];
+  if (node === undefined) {
+    throw new ZwError(ErrorCode.NOT_FOUND, `agency ${id} has no node with key ` +
+      toHex(e.suite.address(oldKey)));
+  }
+  const oldAddress = e.suite.address(oldKey);
+  const newAddress = e.suite.address(newKey);
+  const swap = (validator: ScheduledValidator): ScheduledValidator =>
+    bytesEqual(validator.address, oldAddress)
+      ? { ...validator, address: newAddress, publicKey: newKey } : validator;
+  const current = scheduledValidators(e);
+  const validator = current.some((v) => bytesEqual(v.address, oldAddress));
+  const schedule = validator ? planSchedule(e, current.map(swap)) : undefined;
+  const parked = agency.suspendedValidators;
+  claimKeys(e, [{ publicKey: newKey, use: 'node', agency: id }]);
+  return () => {
+    saveAgency(e, { ...agency, updatedHeight: e.ctx.height,
+      nodes: agency.nodes.map((item, i) => (i === index ? { ...item, publicKey: newKey } : item)),
+      ...(parked === undefined ? {} : { suspendedValidators: parked.map(swap) }) });
+    e.ctx.state.set(nodeAddressKey(oldAddress), recordValue({ agency: id, status: 'revoked',
+      rotatedTo: newAddress }));
+    e.ctx.state.set(nodeAddressKey(newAddress), recordValue({ agency: id }));
+    e.ctx.emit('NodeKeyRotated', { agency: id, name: node.name, oldAddress, newAddress,
+      validator, proposal: e.proposalId });
+    schedule?.();
   };
 }
 
@@ -367,8 +484,14 @@ function planValidators(e: EffectContext, kind: ProposalKind,
     if (current.some((v) => bytesEqual(v.address, address))) {
       throw failed(`validator ${toHex(address)} is already in the set`);
     }
-    return planSchedule(e, [...current,
+    const node = e.ctx.state.get(nodeAddressKey(address));
+    if (node !== undefined && decodeNodeKey(node).status === 'revoked') {
+      throw failed(`key ${toHex(address)} is a rotated-out node key`);
+    }
+    const schedule = planSchedule(e, [...current,
       { address, publicKey, power: record.power as number, agency: agency.id }]);
+    claimKeys(e, [{ publicKey, use: 'validator', agency: agency.id }]);
+    return schedule;
   }
   const address = record.address as Uint8Array;
   if (!current.some((v) => bytesEqual(v.address, address))) {
@@ -404,18 +527,45 @@ function planParams(e: EffectContext, record: Readonly<Record<string, CborValue>
   };
 }
 
+/**
+ * Records the approval of one exact deployment (see DeploymentApproval). Checked against the
+ * deployed contracts as the block started: a deploy of a name that exists, or an upgrade that no
+ * longer replaces the deployed version, is not approved (the `contracts` contract checks again
+ * when the approval is used).
+ */
 function planDeployment(e: EffectContext, kind: 'deploy-contract' | 'upgrade-contract',
   record: Readonly<Record<string, CborValue>>): Apply {
   const name = record.name as string;
   const sourceHash = record.sourceHash as Uint8Array;
+  const version = record.version as string;
+  const upgrade = kind === 'upgrade-contract';
+  const stored = e.read(contractsContractName, contractRecordKey(name));
+  const deployed = stored === undefined ? undefined
+    : decode(stored) as { version: string; versions: string[] };
+  if (!upgrade && deployed !== undefined) {
+    throw failed(`contract ${name} is deployed; propose an upgrade-contract`);
+  }
+  if (upgrade) {
+    const replaces = record.replacesVersion as string;
+    if (deployed === undefined) throw new ZwError(ErrorCode.NOT_FOUND, `no contract ${name}`);
+    if (deployed.version !== replaces) {
+      throw new ZwError(ErrorCode.APPROVAL_MISMATCH, `the upgrade replaces ${name} ` +
+        `${replaces}, but ${deployed.version} is deployed`);
+    }
+  }
+  if (deployed?.versions.includes(version) === true) {
+    throw failed(`${name} already had a version ${version}`);
+  }
   const approval: DeploymentApproval = {
-    name, sourceHash, action: kind === 'deploy-contract' ? 'deploy' : 'upgrade',
-    proposalId: e.proposalId, approvedHeight: e.ctx.height, payload: record,
+    name, sourceHash, action: upgrade ? 'upgrade' : 'deploy', version,
+    initHash: upgrade ? null : record.initHash as Uint8Array,
+    replacesVersion: upgrade ? record.replacesVersion as string : null,
+    agency: e.proposer, proposalId: e.proposalId, approvedHeight: e.ctx.height,
   };
   return () => {
     e.ctx.state.set(deploymentKey(name, sourceHash), recordValue(approval));
     e.ctx.emit('ContractDeploymentApproved', { name, sourceHash, action: approval.action,
-      proposal: e.proposalId });
+      version, agency: e.proposer, proposal: e.proposalId });
   };
 }
 
@@ -443,17 +593,23 @@ export function readParamOverrides(get: SystemStateRead): Partial<ChainParams> {
 
 /**
  * governance `deployment/<name>/<sourceHash>`: an approved deploy or upgrade of contract `name`
- * with exactly the source whose (chain-suite) hash is `sourceHash`. `payload` is the proposal's
- * payload as given, including the VM's own fields. Approvals are never consumed: deploying the
- * approved source twice is the deploy contract's concern.
+ * with exactly the source whose (chain-suite) hash is `sourceHash`, as exactly `version`, with
+ * exactly the init arguments whose hash is `initHash` (deploys) or replacing exactly
+ * `replacesVersion` (upgrades). Only a member of `agency`, the proposing agency, may use it, in
+ * a transaction of its own, and only once: the `contracts` contract records the use under
+ * `used/<proposalId>` in its namespace (approvalUseKey). A later approval of the same source
+ * replaces this record.
  */
 export interface DeploymentApproval {
   readonly name: string;
   readonly sourceHash: Uint8Array;
   readonly action: 'deploy' | 'upgrade';
+  readonly version: string;
+  readonly initHash: Uint8Array | null;
+  readonly replacesVersion: string | null;
+  readonly agency: string;
   readonly proposalId: Uint8Array;
   readonly approvedHeight: number;
-  readonly payload: CborValue;
 }
 
 export function readDeploymentApproval(get: SystemStateRead, name: string,

@@ -219,7 +219,7 @@ class Governance {
     let apply: () => void;
     try {
       apply = planEffect({ ctx, read: this.components.read, suite: this.components.suite,
-        proposalId: proposal.id }, proposal.kind, proposal.payload);
+        proposalId: proposal.id, proposer: proposal.proposer }, proposal.kind, proposal.payload);
     } catch (error) {
       if (!(error instanceof ZwError) || error.code === ErrorCode.OUT_OF_GAS) throw error;
       ctx.emit('ProposalApproved', { id: proposal.id, kind: proposal.kind,

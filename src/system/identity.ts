@@ -23,7 +23,7 @@ import {
 import type { ArgRecord } from './args.js';
 import {
   agencyKey, agencyListKey, agencyMembersKey, governanceContractName, identityContractName,
-  memberKey, nodeAddressKey, rootAdminKey,
+  keyUseKey, memberKey, nodeAddressKey, rootAdminKey,
 } from './keys.js';
 import type { SystemStateRead } from './keys.js';
 import { governanceLimits } from './limits.js';
@@ -104,6 +104,33 @@ export interface RootAdminRecord {
   readonly status: 'active' | 'revoked';
 }
 
+/**
+ * governance `node/<address>`: a node key of an agency. A key replaced by rotate-node-key stays
+ * recorded as revoked (it is refused, never a stranger), naming the key that replaced it.
+ */
+export interface NodeKeyRecord {
+  readonly agency: string;
+  readonly status?: 'revoked';
+  readonly rotatedTo?: Uint8Array;
+}
+
+export function decodeNodeKey(bytes: Uint8Array): NodeKeyRecord {
+  return decode(bytes) as unknown as NodeKeyRecord;
+}
+
+/** What a key is used for; see keyUseKey. */
+export type KeyUseKind = 'member' | 'admin' | 'node' | 'validator';
+
+/** identity `key/<address>`. */
+export interface KeyUse {
+  readonly agency: string;
+  readonly use: KeyUseKind;
+}
+
+export function decodeKeyUse(bytes: Uint8Array): KeyUse {
+  return decode(bytes) as unknown as KeyUse;
+}
+
 export function decodeMember(bytes: Uint8Array): MemberRecord {
   return decode(bytes) as unknown as MemberRecord;
 }
@@ -133,15 +160,32 @@ function refused(reason: string): SenderResolution {
 /**
  * Who `address` is at `height`: its agency and roles; a refusal (code UNAUTHORIZED) for a member
  * that is suspended, revoked, outside its validFrom..validUntil heights, or whose agency is not
- * active, and for a root admin key replaced by rotation; null when the address is no member.
- * Pure: `get` reads the identity and governance namespaces of one state.
+ * active, and for a root admin or node key replaced by rotation; null when the address is no
+ * member. Pure: `get` reads the identity and governance namespaces of one state.
+ *
+ * The keys governance decides (root admins, nodes) resolve before member records: keys are
+ * unique across all of them (keyUseKey), and should a record ever collide anyway, an agency admin
+ * must not be able to take over another agency's node or admin by registering its public key.
  */
 export function resolveSender(
   get: SystemStateRead, address: Uint8Array, height: number,
 ): SenderResolution {
-  const stored = get(identityContractName, memberKey(address));
+  const root = get(governanceContractName, rootAdminKey(address));
+  const node = root === undefined ? get(governanceContractName, nodeAddressKey(address))
+    : undefined;
   let identity: SenderIdentity;
-  if (stored !== undefined) {
+  if (root !== undefined) {
+    const record = decodeRootAdmin(root);
+    if (record.status !== 'active') return refused('root admin key was rotated out');
+    identity = { agency: record.agency, roles: ['admin'] };
+  } else if (node !== undefined) {
+    const record = decodeNodeKey(node);
+    if (record.status === 'revoked') return refused('node key was rotated out');
+    // A member agency's node acts for its agency in the data exchange, nothing more.
+    identity = { agency: record.agency, roles: ['node', 'exchange'] };
+  } else {
+    const stored = get(identityContractName, memberKey(address));
+    if (stored === undefined) return null;
     const member = decodeMember(stored);
     if (member.status !== 'active') return refused(`member is ${member.status}`);
     if (height < member.validFrom) return refused(`member is valid from height ${member.validFrom}`);
@@ -149,20 +193,6 @@ export function resolveSender(
       return refused(`member expired at height ${member.validUntil}`);
     }
     identity = { agency: member.agency, roles: member.roles };
-  } else {
-    const root = get(governanceContractName, rootAdminKey(address));
-    const node = get(governanceContractName, nodeAddressKey(address));
-    if (root !== undefined) {
-      const record = decodeRootAdmin(root);
-      if (record.status !== 'active') return refused('root admin key was rotated out');
-      identity = { agency: record.agency, roles: ['admin'] };
-    } else if (node !== undefined) {
-      // A member agency's node acts for its agency in the data exchange, nothing more.
-      identity = { agency: (decode(node) as { agency: string }).agency,
-        roles: ['node', 'exchange'] };
-    } else {
-      return null;
-    }
   }
   const agency = get(governanceContractName, agencyKey(identity.agency));
   if (agency === undefined) return refused(`agency ${identity.agency} is unknown`);
@@ -263,12 +293,64 @@ function removeFromIndex(state: ContractState, agency: string, address: Uint8Arr
     encode(list.filter((item) => !bytesEqual(item, address))));
 }
 
-/** Refuses an address that is already a member or a root admin, now or in the past. */
-function requireUnused(get: SystemStateRead, address: Uint8Array): void {
-  if (get(identityContractName, memberKey(address)) !== undefined ||
-      get(governanceContractName, rootAdminKey(address)) !== undefined) {
-    throw new ZwError(ErrorCode.ALREADY_EXISTS, `address ${toHex(address)} is already in use`);
+/**
+ * Why `address` cannot be used as `use` of `agency`, or null when it can. A validator key may be
+ * a node key of the validator's own agency (the node signs blocks with it) or return to the set
+ * after it left; every other reuse is refused. The records written before the key index existed
+ * are checked too.
+ */
+function keyConflict(get: SystemStateRead, address: Uint8Array, use: KeyUseKind,
+  agency: string): string | null {
+  const reusable = (other: KeyUse): boolean => use === 'validator' && other.agency === agency &&
+    (other.use === 'node' || other.use === 'validator');
+  const stored = get(identityContractName, keyUseKey(address));
+  if (stored !== undefined) {
+    const other = decodeKeyUse(stored);
+    return reusable(other) ? null : `is already a ${other.use} key of ${other.agency}`;
   }
+  if (get(identityContractName, memberKey(address)) !== undefined) return 'is already a member';
+  if (get(governanceContractName, rootAdminKey(address)) !== undefined) {
+    return 'is already a root admin key';
+  }
+  const node = get(governanceContractName, nodeAddressKey(address));
+  if (node !== undefined && !reusable({ agency: decodeNodeKey(node).agency, use: 'node' })) {
+    return 'is already a node key';
+  }
+  return null;
+}
+
+/**
+ * Records `address` as `use` of `agency` in the key index, or throws KEY_IN_USE. `get` reads this
+ * namespace as the call sees it (its own writes included) and the other in the block's start.
+ */
+function claimKey(state: ContractState, get: SystemStateRead, address: Uint8Array,
+  use: KeyUseKind, agency: string): void {
+  const conflict = keyConflict(get, address, use, agency);
+  if (conflict !== null) {
+    throw new ZwError(ErrorCode.KEY_IN_USE, `key ${toHex(address)} ${conflict}`);
+  }
+  if (state.get(keyUseKey(address)) === undefined) {
+    state.set(keyUseKey(address), recordValue({ agency, use } satisfies KeyUse));
+  }
+}
+
+const keyUses: readonly KeyUseKind[] = ['member', 'admin', 'node', 'validator'];
+
+/** claimKeys arguments: {keys: [{publicKey, use, agency}]}, from the governance contract. */
+function readClaims(suite: CryptoSuite, args: CborValue):
+  { address: Uint8Array; use: KeyUseKind; agency: string }[] {
+  const keys = readRecord(args, 'claimKeys arguments', ['keys']).keys;
+  if (!Array.isArray(keys) || keys.length === 0 ||
+      keys.length > governanceLimits.agencyNodesMax + 1) {
+    throw badArguments(`keys must list 1-${governanceLimits.agencyNodesMax + 1} keys`);
+  }
+  return keys.map((item: CborValue) => {
+    const claim = readRecord(item, 'key claim', ['publicKey', 'use', 'agency']);
+    if (!keyUses.includes(claim.use as KeyUseKind)) throw badArguments('use is not a key use');
+    return { address: suite.address(readBytes(claim.publicKey, 'publicKey',
+      suite.publicKeyBytes)), use: claim.use as KeyUseKind,
+    agency: readText(claim.agency, 'agency', governanceLimits.agencyIdBytesMax) };
+  });
 }
 
 /** The target member, which must belong to the caller's agency. */
@@ -297,7 +379,8 @@ function methods(components: SystemComponents): Map<string, MethodSpec> {
     const agency = admin(ctx);
     ctx.chargeGas(changeGas);
     const address = suite.address(input.publicKey);
-    requireUnused(overlay(identityContractName, ctx.state, read), address);
+    claimKey(ctx.state, overlay(identityContractName, ctx.state, read), address, 'member',
+      agency);
     const member: MemberRecord = {
       address, publicKey: input.publicKey, agency, roles: input.roles,
       validFrom: input.validFrom ?? ctx.height, validUntil: input.validUntil,
@@ -349,7 +432,8 @@ function methods(components: SystemComponents): Map<string, MethodSpec> {
     const member = targetMember(ctx, agency, address);
     if (member.status === 'revoked') throw badArguments('a revoked member cannot be re-keyed');
     const newAddress = suite.address(newKey);
-    requireUnused(overlay(identityContractName, ctx.state, read), newAddress);
+    claimKey(ctx.state, overlay(identityContractName, ctx.state, read), newAddress, 'member',
+      agency);
     saveMember(ctx, { ...member, status: 'revoked', updatedHeight: ctx.height,
       rotatedTo: newAddress });
     saveMember(ctx, { ...member, address: newAddress, publicKey: newKey,
@@ -358,6 +442,19 @@ function methods(components: SystemComponents): Map<string, MethodSpec> {
     addToIndex(ctx.state, agency, newAddress);
     ctx.emit('MemberKeyRotated', { address, newAddress, agency, by: ctx.sender });
     return { address: newAddress };
+  };
+
+  // Governance claims the keys its proposals bring (root admins, nodes, validators) here, as the
+  // last step of planning the effect, so that one index in one namespace sees every key at once.
+  const claimKeys: TxBody = (ctx, args) => {
+    if (ctx.caller !== governanceContractName) {
+      throw unauthorized('only the governance contract claims keys');
+    }
+    const claims = readClaims(suite, args);
+    ctx.chargeGas(changeGas);
+    const get = overlay(identityContractName, ctx.state, read);
+    for (const claim of claims) claimKey(ctx.state, get, claim.address, claim.use, claim.agency);
+    return null;
   };
 
   const tx = (body: TxBody, check: (args: CborValue) => void): MethodSpec =>
@@ -371,6 +468,7 @@ function methods(components: SystemComponents): Map<string, MethodSpec> {
     ['reinstateMember',
       transition('reinstateMember', 'suspended', 'active', 'MemberReinstated')],
     ['revokeMember', transition('revokeMember', 'active', 'revoked', 'MemberRevoked')],
+    ['claimKeys', tx(claimKeys, (args) => { readClaims(suite, args); })],
     ['rotateMemberKey', tx(rotate, (args) => {
       readBytes(readAddressArgs(args, 'rotateMemberKey', ['newPublicKey']).record.newPublicKey,
         'newPublicKey', suite.publicKeyBytes);
@@ -411,15 +509,25 @@ export function listAgencies(read: SystemStateRead): CborValue {
   });
 }
 
-/** A member record, or the virtual record of an agency's root admin key. */
+/**
+ * A member record, or the virtual record of an agency's root admin or node key, resolved in the
+ * order resolveSender uses.
+ */
 function memberView(ctx: QueryContext, read: SystemStateRead, address: Uint8Array): CborValue {
-  const stored = ctx.state.get(memberKey(address));
-  if (stored !== undefined) return decode(stored);
   const root = read(governanceContractName, rootAdminKey(address));
-  if (root === undefined) return null;
-  const record = decodeRootAdmin(root);
-  return { address, agency: record.agency, roles: ['admin'], root: true,
-    status: record.status === 'active' ? 'active' : 'revoked' };
+  if (root !== undefined) {
+    const record = decodeRootAdmin(root);
+    return { address, agency: record.agency, roles: ['admin'], root: true,
+      status: record.status === 'active' ? 'active' : 'revoked' };
+  }
+  const node = read(governanceContractName, nodeAddressKey(address));
+  if (node !== undefined) {
+    const record = decodeNodeKey(node);
+    return { address, agency: record.agency, roles: ['node', 'exchange'], node: true,
+      status: record.status ?? 'active' };
+  }
+  const stored = ctx.state.get(memberKey(address));
+  return stored === undefined ? null : decode(stored);
 }
 
 /** The `identity` contract; see the header for what `components.read` must read. */

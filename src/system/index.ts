@@ -4,6 +4,8 @@ import type { HashFunction } from '../core/index.js';
 import type { ContractVm } from '../vm/index.js';
 import { ContractsSystem } from './contracts.js';
 import { notaryContract } from './notary.js';
+import { governedSignatures, signaturesContract } from './signatures.js';
+import type { SignaturesComponents } from './signatures.js';
 import type { Contract } from '../ledger/index.js';
 import { governanceContract } from './governance.js';
 import { identityContract } from './identity.js';
@@ -13,6 +15,8 @@ export { notaryContract, notaryContractName, decodeNotaryRecord } from './notary
 export type { NotaryRecord } from './notary.js';
 export { ContractsSystem, contractsContractName } from './contracts.js';
 export type { ContractsInit, DeployedContract } from './contracts.js';
+export { signaturesContract, signaturesContractName } from './signatures.js';
+export type { SignaturesComponents, SignerIdentify } from './signatures.js';
 
 export interface SystemOptions {
   readonly hash: HashFunction;
@@ -22,6 +26,8 @@ export interface SystemOptions {
   readonly deployers?: readonly string[];
   /** With these, the identity and governance contracts join the registry. */
   readonly governance?: SystemComponents;
+  /** The `signatures` contract's suite and signer lookup; with `governance`, derived from it. */
+  readonly signatures?: SignaturesComponents;
 }
 
 /**
@@ -30,14 +36,17 @@ export interface SystemOptions {
  */
 export function systemContracts(options?: SystemOptions): ContractRegistry {
   if (options === undefined) return new ContractRegistry([notaryContract()]);
-  const builtInNames = new Set(['notary', 'contracts', 'identity', 'governance']);
+  const builtInNames = new Set(['notary', 'contracts', 'identity', 'governance', 'signatures']);
   const system = new ContractsSystem({ hash: options.hash, vm: options.vm,
     deployers: (options.deployers ?? []).map((address) => address.toLowerCase()),
     builtIn: (name) => builtInNames.has(name),
     ...(options.governance === undefined ? {} : { read: options.governance.read }) });
   const governed = options.governance === undefined ? []
     : [identityContract(options.governance), governanceContract(options.governance)];
-  return new ContractRegistry([notaryContract(), system.contract(), ...governed], system);
+  const signatures = options.signatures ?? (options.governance === undefined ? undefined
+    : governedSignatures(options.governance.suite, options.governance.read));
+  return new ContractRegistry([notaryContract(), system.contract(), ...governed,
+    ...(signatures === undefined ? [] : [signaturesContract(signatures)])], system);
 }
 
 // Identity, membership and governance (issue 5). The lead wires them into the registry with
@@ -45,11 +54,11 @@ export function systemContracts(options?: SystemOptions): ContractRegistry {
 // genesisIdentityUpdates, and reads the validator schedule and parameter overrides.
 export {
   identityContract, resolveSender, requireAdmin, standardRoles, decodeMember, decodeAgency,
-  decodeRootAdmin,
+  decodeRootAdmin, decodeNodeKey, decodeKeyUse,
 } from './identity.js';
 export type {
   SystemComponents, MemberRecord, AgencyRecord, AgencyNode, RootAdminRecord, MemberStatus,
-  AgencyStatus, SenderIdentity, SenderResolution,
+  AgencyStatus, SenderIdentity, SenderResolution, NodeKeyRecord, KeyUse, KeyUseKind,
 } from './identity.js';
 export { genesisIdentityUpdates, readAgencyInput } from './bootstrap.js';
 export type { GenesisIdentityInput, SystemStateWrite, AgencyInput } from './bootstrap.js';
@@ -57,6 +66,7 @@ export { governanceContract, decodeProposal, policyFor, proposalAt } from './gov
 export type { Proposal, ProposalStatus, ProposalVote } from './governance.js';
 export {
   readParamOverrides, readDeploymentApproval, isDeploymentApproved, isContractFrozen,
+  initArgumentsHash,
 } from './governance-effects.js';
 export type { DeploymentApproval } from './governance-effects.js';
 export {
@@ -69,7 +79,7 @@ export {
   identityContractName, governanceContractName, memberKey, agencyMembersKey, agencyKey,
   agencyListKey, rootAdminKey, proposalKey, proposalCountKey, proposalSequenceKey,
   openProposalsKey, policyKey, validatorScheduleKey, validatorScheduleEntryKey, paramOverridesKey,
-  deploymentKey, contractStatusKey,
+  deploymentKey, contractStatusKey, keyUseKey, nodeAddressKey, approvalUseKey, contractRecordKey,
 } from './keys.js';
 export type { SystemStateRead } from './keys.js';
 export { governanceLimits } from './limits.js';

@@ -6,6 +6,7 @@ import { concatBytes, utf8 } from '../core/index.js';
 
 export const identityContractName = 'identity';
 export const governanceContractName = 'governance';
+export const contractsContractName = 'contracts';
 
 /**
  * Reads one key of any contract's namespace. The ledger hashes (contract, key) into the tree key;
@@ -21,6 +22,18 @@ function prefixed(prefix: string, rest: Uint8Array): Uint8Array {
 /** identity: `member/` + 20-byte address → Member record. */
 export function memberKey(address: Uint8Array): Uint8Array {
   return prefixed('member/', address);
+}
+
+/**
+ * identity: `key/` + 20-byte address → KeyUse { agency, use }: the one index of every key the
+ * chain knows — members, agencies' root admins, nodes and validators — so no key ever serves two
+ * of them (a node key registered as another agency's member would take over the node's
+ * identity). Entries are never removed: a rotated-out or revoked key stays used. Governance
+ * claims its keys through identity's `claimKeys`, so both contracts see one index, within a
+ * block too.
+ */
+export function keyUseKey(address: Uint8Array): Uint8Array {
+  return prefixed('key/', address);
 }
 
 /** identity: `members/` + agency id → sorted array of the agency's non-revoked addresses. */
@@ -45,9 +58,10 @@ export function rootAdminKey(address: Uint8Array): Uint8Array {
 }
 
 /**
- * governance: `node/` + 20-byte address → { agency }: a node key of a member agency (listed at
- * genesis or by add-agency). A node signs its agency's data-exchange receipts with it, so the
- * sender resolution gives it the `node` and `exchange` roles of that agency.
+ * governance: `node/` + 20-byte address → { agency, status?, rotatedTo? }: a node key of a member
+ * agency (listed at genesis or by add-agency, replaced by rotate-node-key, after which the old
+ * key's record says `status: 'revoked'`). A node signs its agency's data-exchange receipts with
+ * it, so the sender resolution gives it the `node` and `exchange` roles of that agency.
  */
 export function nodeAddressKey(address: Uint8Array): Uint8Array {
   return prefixed('node/', address);
@@ -84,6 +98,23 @@ export function validatorScheduleEntryKey(index: number): Uint8Array {
 
 /** governance: the chain parameter overrides (see readParamOverrides). */
 export const paramOverridesKey = utf8('params');
+
+/**
+ * contracts: `c/` + contract name → the deployed contract's current record (DeployedContract);
+ * governance reads it to check that an approved upgrade still replaces the deployed version.
+ */
+export function contractRecordKey(name: string): Uint8Array {
+  return utf8(`c/${name}`);
+}
+
+/**
+ * contracts: `used/` + 32-byte proposal id → { height, txHash, sender }: the deployment approval of
+ * that proposal was used. The `contracts` contract cannot write governance's namespace, so it
+ * records the use in its own; an approval is good for one deployment.
+ */
+export function approvalUseKey(proposalId: Uint8Array): Uint8Array {
+  return prefixed('used/', proposalId);
+}
 
 /** governance: `deployment/` + contract name + `/` + 32-byte source hash → DeploymentApproval. */
 export function deploymentKey(name: string, sourceHash: Uint8Array): Uint8Array {

@@ -10,7 +10,7 @@ import { governanceLimits } from './limits.js';
 /** Every kind of proposal; each has its own policy. */
 export const proposalKinds = [
   'add-agency', 'suspend-agency', 'reinstate-agency', 'remove-agency', 'rotate-agency-key',
-  'add-validator', 'remove-validator', 'set-validator-power', 'set-params',
+  'rotate-node-key', 'add-validator', 'remove-validator', 'set-validator-power', 'set-params',
   'deploy-contract', 'upgrade-contract', 'freeze-contract', 'unfreeze-contract', 'set-policy',
 ] as const;
 

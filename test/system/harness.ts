@@ -10,8 +10,10 @@ import {
 } from '../../src/ledger/index.js';
 import type { Receipt, StateReader, StateUpdate } from '../../src/ledger/index.js';
 import {
-  genesisStateUpdates, governedSystemContracts, identifySender, treeReader,
+  genesisStateUpdates, governedSystemContracts, identifySender, systemContracts, treeReader,
 } from '../../src/system/index.js';
+import { ContractVm } from '../../src/vm/index.js';
+import type { VmModule } from '../../src/vm/index.js';
 
 export const suite = getSuite('intl');
 const chainId = asChainId('gov-test');
@@ -26,16 +28,31 @@ export interface BlockOutcome {
   readonly updates: readonly StateUpdate[];
 }
 
+export interface SystemChainOptions {
+  /** With a contract runtime, the `contracts` system contract joins (deploys by governance). */
+  readonly vm?: VmModule;
+  /** Each agency runs a node whose key is also its validator key, as `zw init` makes them. */
+  readonly nodes?: boolean;
+  /** Contracts non-members may call (as `zw init` makes `contracts` one). */
+  readonly publicContracts?: readonly string[];
+}
+
 export class SystemChain {
   readonly store = new Map<string, Uint8Array>();
   readonly state: StateReader = { get: (key) => this.store.get(toHex(key)) };
-  readonly contracts = new ContractRegistry(governedSystemContracts({
-    suite, read: treeReader(suite.hash, this.state) }));
+  readonly contracts: ContractRegistry;
   readonly roots: KeyPair[] = [];
   readonly validatorKeys: KeyPair[] = [];
+  private readonly publicContracts: readonly string[];
   height = 0;
 
-  constructor(agencies: number) {
+  constructor(agencies: number, options: SystemChainOptions = {}) {
+    this.publicContracts = options.publicContracts ?? [];
+    const read = treeReader(suite.hash, this.state);
+    this.contracts = options.vm === undefined
+      ? new ContractRegistry(governedSystemContracts({ suite, read }))
+      : systemContracts({ hash: suite.hash, vm: new ContractVm(options.vm),
+        governance: { suite, read } });
     for (let i = 0; i < agencies; i++) {
       this.roots.push(suite.generateKeyPair());
       this.validatorKeys.push(suite.generateKeyPair());
@@ -43,6 +60,8 @@ export class SystemChain {
     const writes = genesisStateUpdates({
       agencies: this.roots.map((key, i) => ({ id: agencyId(i), name: `Office ${i}`, caCert,
         adminKey: toHex(key.publicKey) })),
+      ...(options.nodes === true ? { nodes: this.validatorKeys.map((key, i) => ({
+        agency: agencyId(i), name: `node${i}`, publicKey: toHex(key.publicKey) })) } : {}),
       validators: this.validatorKeys.map((key, i) => ({ agency: agencyId(i),
         publicKey: toHex(key.publicKey), power: 10 })),
     }, suite);
@@ -53,7 +72,7 @@ export class SystemChain {
     { receipts: readonly Receipt[]; updates: readonly StateUpdate[] } {
     this.height += 1;
     const result = executeBlock({ suite, contracts: this.contracts, state: this.state,
-      identify: identifySender(suite.hash, []), txGasMax: 10_000_000 },
+      identify: identifySender(suite.hash, this.publicContracts), txGasMax: 10_000_000 },
     { chainId, height: this.height as Height, time: 1_700_000_000_000 + this.height },
     txs, [], initial);
     for (const update of result.updates) {
@@ -76,6 +95,21 @@ export class SystemChain {
     const receipt = result.receipts[0];
     if (receipt === undefined) throw new Error('no receipt');
     return { receipt, updates: result.updates };
+  }
+
+  /** Sends several transactions in one block, in order; returns their receipts. */
+  sendAll(calls: readonly { key: KeyPair; contract: string; method: string; args: CborValue }[]):
+    readonly Receipt[] {
+    const nonces = new Map<string, number>();
+    const txs = calls.map(({ key, contract, method, args }) => {
+      const id = toHex(key.publicKey);
+      const nonce = nonces.get(id) ?? accountNonce(suite, this.state, suite.address(key.publicKey));
+      nonces.set(id, nonce + 1);
+      return encodeTx(signTx(suite, key.privateKey, { chainId, sender: key.publicKey, nonce,
+        expiryHeight: (this.height + 100) as Height, gasLimit: 5_000_000, contract, method,
+        args }));
+    });
+    return this.block(txs).receipts;
   }
 
   /** Sends and insists on success; returns the result. */

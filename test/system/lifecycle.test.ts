@@ -47,7 +47,8 @@ describe('proposal lifecycle', () => {
     chain.vote(b, params.id, 'yes');
     expect(readParamOverrides(read)).toEqual({ timeoutCommitMs: 250 });
     const sourceHash = new Uint8Array(32).fill(7);
-    const deploy = chain.propose(a, 'deploy-contract', { name: 'catalog', sourceHash });
+    const deploy = chain.propose(a, 'deploy-contract', { name: 'catalog', version: '1.0.0',
+      sourceHash });
     expect(isDeploymentApproved(read, 'catalog', sourceHash)).toBe(false);
     chain.vote(b, deploy.id, 'yes');
     expect(isDeploymentApproved(read, 'catalog', sourceHash)).toBe(true);

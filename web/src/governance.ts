@@ -11,7 +11,8 @@ import { client } from './node.js';
 /** Every proposal kind the governance contract accepts, in the order the form lists them. */
 export const proposalKinds = [
   'set-params', 'add-agency', 'suspend-agency', 'reinstate-agency', 'remove-agency',
-  'rotate-agency-key', 'add-validator', 'remove-validator', 'set-validator-power',
+  'rotate-agency-key', 'rotate-node-key', 'add-validator', 'remove-validator',
+  'set-validator-power',
   'deploy-contract', 'upgrade-contract', 'freeze-contract', 'unfreeze-contract', 'set-policy',
 ] as const;
 
@@ -28,11 +29,14 @@ export const payloadExamples: Readonly<Record<ProposalKind, string>> = {
   'rotate-agency-key': '{ "agency": "CN-BJ/GOV/…", "newAdminKey": "<hex>",'
     + ' "caCert": "-----BEGIN CERTIFICATE-----…", "tlsCaCert": "-----BEGIN CERTIFICATE-----…",'
     + ' "caChain": ["-----BEGIN CERTIFICATE-----…"] }',
+  'rotate-node-key': '{ "agency": "CN-BJ/GOV/…", "publicKey": "<hex>", "newPublicKey": "<hex>" }',
   'add-validator': '{ "publicKey": "<hex>", "power": 10, "agency": "CN-BJ/GOV/…" }',
   'remove-validator': '{ "address": "<hex>" }',
   'set-validator-power': '{ "address": "<hex>", "power": 10 }',
-  'deploy-contract': '{ "name": "registry", "sourceHash": "<hex>" }',
-  'upgrade-contract': '{ "name": "registry", "sourceHash": "<hex>" }',
+  'deploy-contract': '{ "name": "registry", "version": "1.0.0", "sourceHash": "<hex>",'
+    + ' "init": { … } }',
+  'upgrade-contract': '{ "name": "registry", "version": "1.1.0", "sourceHash": "<hex>",'
+    + ' "replacesVersion": "1.0.0" }',
   'freeze-contract': '{ "name": "registry" }',
   'unfreeze-contract': '{ "name": "registry" }',
   'set-policy': '{ "kind": "set-params", "policy": { "type": "MAJORITY" } }',

@@ -83,6 +83,7 @@ const zh = {
   kinds: {
     'add-agency': '接纳机构', 'suspend-agency': '暂停机构', 'reinstate-agency': '恢复机构',
     'remove-agency': '移除机构', 'rotate-agency-key': '更换机构管理员密钥',
+    'rotate-node-key': '更换机构节点密钥',
     'add-validator': '增加验证节点', 'remove-validator': '移除验证节点',
     'set-validator-power': '调整验证节点投票权', 'set-params': '调整链参数',
     'deploy-contract': '部署合约', 'upgrade-contract': '升级合约', 'freeze-contract': '冻结合约',
@@ -218,7 +219,8 @@ const en: typeof zh = {
   kinds: {
     'add-agency': 'Admit an agency', 'suspend-agency': 'Suspend an agency',
     'reinstate-agency': 'Reinstate an agency', 'remove-agency': 'Remove an agency',
-    'rotate-agency-key': 'Rotate an agency admin key', 'add-validator': 'Add a validator',
+    'rotate-agency-key': 'Rotate an agency admin key', 'rotate-node-key': 'Rotate a node key',
+    'add-validator': 'Add a validator',
     'remove-validator': 'Remove a validator', 'set-validator-power': 'Set validator power',
     'set-params': 'Change chain parameters', 'deploy-contract': 'Deploy a contract',
     'upgrade-contract': 'Upgrade a contract', 'freeze-contract': 'Freeze a contract',

@@ -12,8 +12,22 @@
 //   escalated -> granted | rejected (by the authority) | cancelled
 //   granted   -> revoked (provider or authority, reason) | expired (validUntil reached)
 //                                                                     [Revoked | Expired]
-// A grant is valid at height h when validFrom <= h < validUntil and it was not revoked at or
-// before h; `checkGrant` decides from heights alone, so expiry never waits for a transaction.
+// A grant is valid at height h when validFrom <= h < validUntil, it is not revoked and its
+// entry is published (a disabled entry serves no one, whatever its grants); `checkGrant` decides
+// from heights, so expiry never waits for a transaction. A requester holds at most
+// `liveGrantsPerPairMax` unexpired grants on one entry, and the grant index is ordered by
+// expiry, so the check reads only the live grants of that requester and entry, never a capped
+// scan past expired ones.
+//
+// Access receipts are recorded by the provider's node but decided by the chain: the receipt
+// carries the requester's member's signed fetch request, which the `signatures` system contract
+// verifies, and the signer must be a staff or admin member of the requesting agency now. A
+// request makes one receipt (`rq/`), so a replay is refused however often the node restarts.
+// A receipt's personal fields (purpose, case number, official, subjects) are kept apart from
+// it (`rx/<id>`): the receipt, its queries and its evidence bundle hold none of them; the
+// parties' nodes, auditors and the subject read them through authenticated routes (ADR 0010).
+// A covert access (hidden from the citizen until a disclosure height) needs the signer's
+// `covert-access` role, a legal basis, and a delay of at most `covertDelayBlocksMax`.
 // The `Expired` event and the overdue escalation come from a sweep that every transaction of
 // this contract runs first (a few queue items each), and from `escalateOverdue`, anyone's to
 // call. Touching an overdue request escalates it and the touching call then returns
@@ -31,7 +45,10 @@
 //   qx/<id>                         (index: escalated, the authority's queue)
 //   due/<deadline ms:15>/<id>       (queue: pending requests by deadline)
 //   exp/<validUntil:12>/<id>        (queue: grants by expiry height)
-//   g/<entry>#<requester>#<id>      (index: grants by entry and requester, for checkGrant)
+//   g/<entry>#<requester>#<validUntil:12>#<id>   validFrom (index: live grants by entry and
+//                                   requester, by expiry; removed on revocation and expiry)
+//   rq/<request hash>               receipt id (each signed request is recorded once)
+//   rx/<receipt id>                 ReceiptPersonal: the personal fields of a receipt
 //   cal/<day number>                'holiday' | 'workday' (the authority's calendar)
 //   rc/<receipt id>                 AccessReceipt; ids are <time ms:14>-<seq:8>, so time ranges
 //                                   are key ranges
@@ -94,6 +111,11 @@ const sweepItemsPerCall = 4;
 const escalateOverdueMax = 50;
 const subjectsPerReceiptMax = 32;
 const listLimitMax = 100;
+const liveGrantsPerPairMax = 32;
+/** The default bound on a covert access's delay (about 30 days of 1-second blocks). */
+const covertDelayBlocksDefault = 2_592_000;
+const covertRole = 'covert-access';
+const requesterRoles = ['staff', 'admin'];
 const calendarDatesMax = 60;
 const dayMs = 86_400_000;
 const beijingOffsetMs = 8 * 3_600_000;
@@ -107,8 +129,14 @@ const pad = (value: number, width: number): string => String(value).padStart(wid
 // ---------------------------------------------------------------------------------------------
 // Who may do what.
 
+type Config = { readonly catalog: string; readonly covertDelayBlocksMax?: number };
+
+function config(): Config {
+  return state.get<Config>('config') ?? fail('sharing is not initialised');
+}
+
 function catalogName(): string {
-  return state.get<{ catalog: string }>('config')?.catalog ?? fail('sharing is not initialised');
+  return config().catalog;
 }
 
 function lookup(code: string, duty: { agency: string; code: string } | null): EntryView {
@@ -192,8 +220,16 @@ const dueKey = (request: SharingRequest): string =>
   `due/${pad(request.deadline ?? 0, 15)}/${request.id}`;
 const expiryKey = (request: SharingRequest): string =>
   `exp/${pad(request.validUntil, 12)}/${request.id}`;
+const grantPrefix = (entry: string, requester: string): string => `g/${entry}#${requester}#`;
 const grantKey = (request: SharingRequest): string =>
-  `g/${request.entry}#${request.requester}#${request.id}`;
+  `${grantPrefix(request.entry, request.requester)}${pad(request.validUntil, 12)}#${request.id}`;
+
+/** The grant index's keys for `entry` and `requester` that are unexpired at `height`. */
+function liveGrantKeys(entry: string, requester: string, height: number): string[] {
+  const prefix = grantPrefix(entry, requester);
+  return state.range({ prefix, start: `${prefix}${pad(height + 1, 12)}`, limit: listLimitMax })
+    .map(([key]) => key);
+}
 
 function load(id: unknown): SharingRequest {
   require(typeof id === 'string' && /^\d{10}$/.test(id), 'id: a request id', 'BAD_ARGUMENTS');
@@ -211,11 +247,13 @@ function save(previous: SharingRequest | null, next: SharingRequest): void {
   if (next.status === 'escalated') state.set(`qx/${next.id}`, 1);
   if (next.status === 'granted' && previous?.status !== 'granted') {
     state.set(expiryKey(next), 1);
-    state.set(grantKey(next), next.validUntil);
+    state.set(grantKey(next), next.validFrom);
   }
-  // The grant index stays after expiry or revocation: checkGrant answers for past heights too.
+  // A grant leaves the index when it is revoked or expires: the index holds live grants only,
+  // and each receipt keeps what the grants said when it was recorded.
   if (previous?.status === 'granted' && next.status !== 'granted') {
     state.delete(expiryKey(previous));
+    state.delete(grantKey(previous));
   }
 }
 
@@ -254,6 +292,9 @@ function sweep(limit: number): { escalated: number; expired: number } {
 
 function grant(request: SharingRequest, items: readonly string[], by: string, reason: string):
   SharingRequest {
+  require(liveGrantKeys(request.entry, request.requester, ctx().height).length <
+    liveGrantsPerPairMax, `${request.requester} already holds ${liveGrantsPerPairMax} live ` +
+    `grants on ${request.entry}; revoke or let some expire first`);
   const next: SharingRequest = { ...request, status: 'granted', grantedItems: [...items],
     decision: { by, height: ctx().height, reason } };
   save(request, next);
@@ -266,11 +307,19 @@ function grant(request: SharingRequest, items: readonly string[], by: string, re
 // ---------------------------------------------------------------------------------------------
 // Transactions.
 
-export const init = tx((args: { catalog?: string } | null) => {
+/**
+ * `covertDelayBlocksMax` is the chain's rule for how long a covert access may stay hidden from
+ * the person; the genesis sets it, and only a governance-approved upgrade changes it.
+ */
+export const init = tx((args: { catalog?: string; covertDelayBlocksMax?: number } | null) => {
   const catalog = args?.catalog ?? 'catalog';
   require(typeof catalog === 'string' && /^[a-z][a-z0-9-]{1,47}$/.test(catalog),
     'catalog: the catalog contract\'s name', 'BAD_ARGUMENTS');
-  state.set('config', { catalog });
+  const covertDelayBlocksMax = args?.covertDelayBlocksMax ?? covertDelayBlocksDefault;
+  require(Number.isSafeInteger(covertDelayBlocksMax) && covertDelayBlocksMax >= 0 &&
+    covertDelayBlocksMax <= validityBlocksMax,
+  `covertDelayBlocksMax: 0-${validityBlocksMax} blocks`, 'BAD_ARGUMENTS');
+  state.set('config', { catalog, covertDelayBlocksMax });
 });
 
 type RequestArgs = {
@@ -449,15 +498,18 @@ export type AccessReceipt = {
   readonly provider: string;
   readonly recordedBy: string;
   readonly requester: string;
+  /** Address (hex) of the requester's member who signed the fetch request. */
   readonly requesterMember: string;
-  readonly officialId: string;
-  readonly caseNumber: string;
   readonly system: string;
-  readonly purpose: string;
   readonly entry: string;
   readonly items: readonly string[];
-  readonly subjects: readonly string[];
+  /** How many persons the access touched; who they are is in `rx/<id>` and `us/`. */
+  readonly subjectCount: number;
+  /** Hash of the requester's signed fetch request (the transaction carries its bytes). */
   readonly requestHash: string;
+  /** The requester's signature over it, with the signer's key: anyone can check it again. */
+  readonly request: { readonly signerKey: string; readonly signature: string;
+    readonly nonce: string; readonly expiryHeight: number };
   readonly responseHash: string | null;
   readonly outcome: 'served' | 'refused';
   readonly refusalReason: string;
@@ -467,43 +519,148 @@ export type AccessReceipt = {
   readonly height: number;
   /** A covert access (by law) is shown in `usage` only from this height; null: not covert. */
   readonly disclosureHeight: number | null;
+  /** The law that allows keeping a covert access from the person; null: not covert. */
+  readonly covertBasis: string | null;
   readonly acknowledged: { readonly by: string; readonly height: number;
     readonly matches: boolean } | null;
 };
 
-type ReceiptArgs = {
-  requester: string; requesterMember: string; officialId: string; caseNumber: string;
-  system: string; purpose: string; entry: string; items: string[]; subjects: string[];
-  requestHash: string; responseHash?: string | null; outcome: 'served' | 'refused';
-  refusalReason?: string; disclosureHeight?: number | null;
+/** A receipt's personal fields, stored apart from it (`rx/<id>`). */
+export type ReceiptPersonal = {
+  readonly id: string;
+  readonly purpose: string;
+  readonly caseNumber: string;
+  readonly officialId: string;
+  readonly subjects: readonly string[];
 };
 
-function checkReceiptArgs(args: ReceiptArgs, view: EntryView): void {
-  for (const field of ['requester', 'requesterMember', 'officialId', 'caseNumber', 'system',
-    'purpose'] as const) {
-    const value = args[field];
-    require(typeof value === 'string' && value.length > 0 && value.length <= 200,
-      `${field}: 1-200 characters`, 'BAD_ARGUMENTS');
+type ReceiptArgs = {
+  request: Uint8Array; subjects: string[]; responseHash?: string | null;
+  outcome: 'served' | 'refused'; refusalReason?: string;
+};
+
+/** What `signatures.exchangeRequest` says about a signed request. */
+type VerifiedRequest = {
+  readonly valid: boolean;
+  readonly reason: string;
+  readonly hash?: string;
+  readonly signer?: string;
+  readonly signerKey?: string;
+  readonly signature?: string;
+  readonly action?: string;
+  readonly expiryHeight?: number;
+  readonly nonce?: string;
+  readonly body?: Value;
+  readonly identity?: { readonly agency: string; readonly roles: readonly string[] } | null;
+};
+
+/** The public part of a signed fetch, as the chain checks it. */
+type FetchTerms = {
+  readonly entry: string;
+  readonly items: readonly string[];
+  readonly system: string;
+  readonly purpose: string;
+  readonly caseNumber: string;
+  readonly officialId: string;
+  /** Subjects the request names; empty: a page of the dataset by offset. */
+  readonly subjects: readonly string[];
+  readonly covert: { readonly legalBasis: string; readonly disclosureHeight: number } | null;
+};
+
+function text(value: unknown, field: string, max: number): string {
+  require(typeof value === 'string' && value.length > 0 && value.length <= max,
+    `request ${field}: 1-${max} characters`, 'BAD_ARGUMENTS');
+  return value;
+}
+
+function fetchTerms(body: Value | undefined): FetchTerms {
+  require(body !== null && typeof body === 'object' && !Array.isArray(body) &&
+    !(body instanceof Uint8Array), 'request body: a map', 'BAD_ARGUMENTS');
+  const record = body as { readonly [key: string]: Value };
+  const items = record.items;
+  require(Array.isArray(items) && items.length > 0 && items.length <= 200 &&
+    items.every((item) => typeof item === 'string'), 'request items: 1-200 names',
+  'BAD_ARGUMENTS');
+  const subjects = record.subjects ?? [];
+  require(Array.isArray(subjects) && subjects.length <= subjectsPerReceiptMax &&
+    subjects.every((subject) => typeof subject === 'string' && hashPattern.test(subject)),
+  `request subjects: at most ${subjectsPerReceiptMax} ids (64 hex)`, 'BAD_ARGUMENTS');
+  const covert = record.covert ?? null;
+  let terms: FetchTerms['covert'] = null;
+  if (covert !== null) {
+    require(typeof covert === 'object' && !Array.isArray(covert) &&
+      !(covert instanceof Uint8Array), 'request covert: {legalBasis, disclosureHeight}',
+    'BAD_ARGUMENTS');
+    const fields = covert as { readonly [key: string]: Value };
+    const height = fields.disclosureHeight;
+    require(typeof height === 'number' && Number.isSafeInteger(height),
+      'request covert.disclosureHeight: a height', 'BAD_ARGUMENTS');
+    terms = { legalBasis: text(fields.legalBasis, 'covert.legalBasis', 500),
+      disclosureHeight: height };
   }
-  require(Array.isArray(args.items) && args.items.every((item) => view.items.includes(item)),
-    `items: data items of ${view.code}`, 'BAD_ARGUMENTS');
+  return { entry: text(record.entry, 'entry', 40), items: items as string[],
+    system: text(record.system, 'system', 200), purpose: text(record.purpose, 'purpose', 200),
+    caseNumber: text(record.caseNumber, 'caseNumber', 200),
+    officialId: text(record.officialId, 'officialId', 200), subjects: subjects as string[],
+    covert: terms };
+}
+
+/**
+ * Verifies the signed request on chain and returns who asked for what. Refuses (UNAUTHORIZED)
+ * a signature that does not verify, an expired request and a signer who is not a staff or admin
+ * member of an active agency now; ALREADY_EXISTS for a request already recorded.
+ */
+function verifiedFetch(request: unknown): { verified: VerifiedRequest; terms: FetchTerms;
+  requester: string; roles: readonly string[] } {
+  require(request instanceof Uint8Array, 'request: the signed fetch request (bytes)',
+    'BAD_ARGUMENTS');
+  const verified = call<VerifiedRequest>('signatures', 'exchangeRequest', { request });
+  require(verified.valid, `recordAccess: the requester's signed request does not hold: ` +
+    `${verified.reason}`, 'UNAUTHORIZED');
+  require(verified.action === 'fetch', 'recordAccess: the request is not a fetch',
+    'BAD_ARGUMENTS');
+  require((verified.expiryHeight ?? 0) >= ctx().height,
+    `recordAccess: the request expired at height ${verified.expiryHeight ?? 0}`, 'UNAUTHORIZED');
+  const used = state.get<string>(`rq/${verified.hash ?? ''}`);
+  require(used === undefined, `recordAccess: this request is already recorded (receipt ` +
+    `${used ?? ''}); a signed request is acted on once`, 'ALREADY_EXISTS');
+  const identity = verified.identity ?? fail('recordAccess: the request\'s signer is not an ' +
+    'active member of any agency', 'UNAUTHORIZED');
+  require(identity.roles.some((role) => requesterRoles.includes(role)),
+    `recordAccess: the signer is not staff or admin of ${identity.agency}`, 'UNAUTHORIZED');
+  return { verified, terms: fetchTerms(verified.body), requester: identity.agency,
+    roles: identity.roles };
+}
+
+function checkReceiptArgs(args: ReceiptArgs, view: EntryView, terms: FetchTerms,
+  roles: readonly string[]): void {
+  require(terms.items.every((item) => view.items.includes(item)),
+    `request items: data items of ${view.code}`, 'BAD_ARGUMENTS');
   require(Array.isArray(args.subjects) && args.subjects.length <= subjectsPerReceiptMax &&
     args.subjects.every((subject) => typeof subject === 'string' && hashPattern.test(subject)),
   `subjects: at most ${subjectsPerReceiptMax} pseudonymous ids (64 hex)`, 'BAD_ARGUMENTS');
-  require(typeof args.requestHash === 'string' && hashPattern.test(args.requestHash),
-    'requestHash: 64 hex', 'BAD_ARGUMENTS');
+  require(terms.subjects.length === 0 ||
+    args.subjects.every((subject) => terms.subjects.includes(subject)),
+  'subjects: only subjects the request names', 'BAD_ARGUMENTS');
   require(args.outcome === 'served' || args.outcome === 'refused',
     'outcome: served or refused', 'BAD_ARGUMENTS');
   if (args.outcome === 'served') {
     require(typeof args.responseHash === 'string' && hashPattern.test(args.responseHash),
       'responseHash: 64 hex for a served access', 'BAD_ARGUMENTS');
   } else {
-    require(typeof args.refusalReason === 'string' && args.refusalReason.length > 0,
-      'refusalReason: required for a refused access', 'BAD_ARGUMENTS');
+    require(typeof args.refusalReason === 'string' && args.refusalReason.length > 0 &&
+      args.refusalReason.length <= 500, 'refusalReason: 1-500 characters for a refused access',
+    'BAD_ARGUMENTS');
   }
-  const disclosure = args.disclosureHeight ?? null;
-  require(disclosure === null || (Number.isSafeInteger(disclosure) && disclosure > ctx().height),
-    'disclosureHeight: a future height, or null', 'BAD_ARGUMENTS');
+  if (terms.covert !== null) {
+    require(roles.includes(covertRole), `covert access: the signer needs the ${covertRole} ` +
+      'role, which its agency grants', 'UNAUTHORIZED');
+    const bound = config().covertDelayBlocksMax ?? covertDelayBlocksDefault;
+    const height = terms.covert.disclosureHeight;
+    require(height > ctx().height && height <= ctx().height + bound,
+      `covert access: the disclosure height must lie within ${bound} blocks (the chain's ` +
+      `bound) after ${ctx().height}`, 'BAD_ARGUMENTS');
+  }
 }
 
 export type DatasetRecord = {
@@ -548,35 +705,46 @@ export const dataset = query((args: { entry: string }) =>
 
 /**
  * The provider's node (a member of the provider agency with the `exchange` or `operator` role)
- * records one access, served or refused. The receipt is signed by that member's transaction.
+ * records one access, served or refused, carrying the requester's signed fetch request; the
+ * chain checks that request, not the node's word (see the header).
  */
 export const recordAccess = tx((args: ReceiptArgs) => {
   sweep(sweepItemsPerCall);
   require(args !== null && typeof args === 'object', 'arguments: an object', 'BAD_ARGUMENTS');
-  const view = lookup(args.entry, null);
+  const { verified, terms, requester, roles } = verifiedFetch(args.request);
+  const view = lookup(terms.entry, null);
   require(ctx().agency === view.provider && hasRole('exchange', 'operator'),
     `recordAccess: only an exchange or operator member of ${view.provider}`, 'UNAUTHORIZED');
-  checkReceiptArgs(args, view);
-  const check = grantCheck(args.requester, view.code, args.items, ctx().height);
+  checkReceiptArgs(args, view, terms, roles);
+  const check = grantCheck(requester, view.code, view.status, terms.items, ctx().height);
   const id = `${pad(ctx().time, 14)}-${pad(receiptSeq.add(1), 8)}`;
+  const subjects = [...new Set(args.subjects)].sort();
   const receipt: AccessReceipt = { id, provider: view.provider, recordedBy: sender(),
-    requester: args.requester, requesterMember: args.requesterMember,
-    officialId: args.officialId, caseNumber: args.caseNumber, system: args.system,
-    purpose: args.purpose, entry: view.code, items: [...args.items],
-    subjects: [...args.subjects], requestHash: args.requestHash,
+    requester, requesterMember: verified.signer ?? '', system: terms.system,
+    entry: view.code, items: [...terms.items], subjectCount: subjects.length,
+    requestHash: verified.hash ?? '',
+    request: { signerKey: verified.signerKey ?? '', signature: verified.signature ?? '',
+      nonce: verified.nonce ?? '', expiryHeight: verified.expiryHeight ?? 0 },
     responseHash: args.outcome === 'served' ? args.responseHash ?? null : null,
     outcome: args.outcome, refusalReason: args.refusalReason ?? '',
     grant: { allowed: check.allowed, grants: check.grants }, time: ctx().time,
-    height: ctx().height, disclosureHeight: args.disclosureHeight ?? null, acknowledged: null };
+    height: ctx().height, disclosureHeight: terms.covert?.disclosureHeight ?? null,
+    covertBasis: terms.covert?.legalBasis ?? null, acknowledged: null };
+  const personal: ReceiptPersonal = { id, purpose: terms.purpose, caseNumber: terms.caseNumber,
+    officialId: terms.officialId, subjects };
   state.set(`rc/${id}`, receipt);
+  state.set(`rx/${id}`, personal);
+  state.set(`rq/${receipt.requestHash}`, id);
   state.set(`ra/${receipt.requester}#${id}`, 1);
   state.set(`rp/${receipt.provider}#${id}`, 1);
   state.set(`re/${receipt.entry}#${id}`, 1);
   // Newest first under each subject: the key inverts time and sequence.
   const newest = `${pad(99_999_999_999_999 - ctx().time, 14)}-${pad(99_999_999 -
     receiptSeq.get(), 8)}`;
-  for (const subject of new Set(receipt.subjects)) state.set(`us/${subject}#${newest}`, id);
-  emit('AccessRecorded', receipt);
+  for (const subject of subjects) state.set(`us/${subject}#${newest}`, id);
+  // Node indexes learn the personal fields from the event, which carries what the transaction's
+  // arguments (the signed request) carry anyway; their routes decide who reads them.
+  emit('AccessRecorded', { ...receipt, ...personal });
   if (receipt.outcome === 'served' && !check.allowed) {
     emit('UngrantedAccess', { id, requester: receipt.requester, entry: receipt.entry,
       missing: check.missing });
@@ -602,36 +770,48 @@ export const acknowledgeAccess = tx((args: { id: string; responseHash: string })
 // ---------------------------------------------------------------------------------------------
 // Queries.
 
-type GrantCheck = { allowed: boolean; grants: string[]; missing: string[] };
+type GrantCheck = { allowed: boolean; grants: string[]; missing: string[]; reason: string };
 
-/** Which of `items` valid grants cover for `requester` on `entry` at `height`. */
-function grantCheck(requester: string, entry: string, items: readonly string[], height: number):
-  GrantCheck {
+/**
+ * Which of `items` valid grants cover for `requester` on `entry` at `height`: only the live
+ * grants of that pair are read (the index is ordered by expiry), and none count while the entry
+ * is not published.
+ */
+function grantCheck(requester: string, entry: string, status: string, items: readonly string[],
+  height: number): GrantCheck {
+  if (status !== 'published') {
+    return { allowed: false, grants: [], missing: [...items], reason: `entry ${entry} is ${status}` };
+  }
   const grants: string[] = [];
   const covered: string[] = [];
-  for (const [key] of state.range({ prefix: `g/${entry}#${requester}#`, limit: listLimitMax })) {
+  for (const key of liveGrantKeys(entry, requester, height)) {
     const found = state.get<SharingRequest>(requestKey(key.slice(key.lastIndexOf('#') + 1)));
-    if (found === undefined || found.validFrom > height || height >= found.validUntil) continue;
-    if (found.status !== 'granted' && found.status !== 'expired' &&
-      !(found.status === 'revoked' && (found.revoked?.height ?? 0) > height)) continue;
+    if (found === undefined || found.status !== 'granted' || found.validFrom > height ||
+      height >= found.validUntil) continue;
     const useful = found.grantedItems.filter((item) => items.includes(item));
     if (useful.length === 0) continue;
     grants.push(found.id);
     covered.push(...useful);
   }
   const missing = items.filter((item) => !covered.includes(item));
-  return { allowed: items.length > 0 && missing.length === 0, grants, missing };
+  const allowed = items.length > 0 && missing.length === 0;
+  return { allowed, grants, missing,
+    reason: allowed ? '' : `no valid grant covers ${missing.join(', ')} of ${entry}` };
 }
 
 /**
  * For the exchange module: does `requester` hold valid grants covering `items` of `entry` at
- * `height`? Decided from heights, so it is exact at any height, before or after a sweep.
+ * `height` (now or later; the past is in each receipt's `grant`), and is the entry in service?
  */
 export const checkGrant = query((args: { requester: string; entry: string; items: string[];
   height?: number }) => {
   require(typeof args?.requester === 'string' && typeof args.entry === 'string' &&
     Array.isArray(args.items), 'checkGrant {requester, entry, items, height?}', 'BAD_ARGUMENTS');
-  return grantCheck(args.requester, args.entry, args.items, args.height ?? ctx().height);
+  const height = args.height ?? ctx().height;
+  require(Number.isSafeInteger(height) && height >= ctx().height,
+    'height: the current height or a later one', 'BAD_ARGUMENTS');
+  const head = call<{ status: string } | null>(catalogName(), 'entry', { code: args.entry });
+  return grantCheck(args.requester, args.entry, head?.status ?? 'unknown', args.items, height);
 });
 
 type Page = { readonly items: Value[]; readonly next: string | null };
@@ -690,34 +870,35 @@ export const escalated = query((args: { after?: string; limit?: number } | null)
 export const deadlineFor = query((args: { time: number }) =>
   workingDeadline(args.time, answerWorkingDays));
 
+/** One receipt as the chain holds it: no personal field is in it (see the header). */
 export const receipt = query((args: { id: string }) =>
   state.get<AccessReceipt>(`rc/${String(args?.id)}`) ?? null);
 
+/** Whether a signed request (by the hash in its receipts) was recorded, and as which receipt. */
+export const requestRecorded = query((args: { hash: string }) =>
+  state.get<string>(`rq/${String(args?.hash)}`) ?? null);
+
 /**
- * Receipts by requester or provider agency, by entry, or by block time range [from, to) in ms;
- * `purpose` filters (substring) within the page scanned. Oldest first; `next` continues.
+ * Receipts by requester or provider agency, by entry, or by block time range [from, to) in ms.
+ * Oldest first; `next` continues.
  */
 export const receipts = query((args: { requester?: string; provider?: string; entry?: string;
-  from?: number; to?: number; purpose?: string; after?: string; limit?: number }) => {
-  const keep = (found: AccessReceipt | undefined): AccessReceipt | null =>
-    found !== undefined && (args.purpose === undefined || found.purpose.includes(args.purpose))
-      ? found : null;
+  from?: number; to?: number; after?: string; limit?: number }) => {
   const byIndex = (id: string): AccessReceipt | null =>
-    keep(state.get<AccessReceipt>(`rc/${id}`));
+    state.get<AccessReceipt>(`rc/${id}`) ?? null;
   if (args?.requester !== undefined) return page(`ra/${args.requester}#`, args, byIndex);
   if (args?.provider !== undefined) return page(`rp/${args.provider}#`, args, byIndex);
   if (args?.entry !== undefined) return page(`re/${args.entry}#`, args, byIndex);
   require(Number.isSafeInteger(args?.from) && Number.isSafeInteger(args?.to),
     'receipts: requester, provider, entry, or from and to (ms)', 'BAD_ARGUMENTS');
   return page('rc/', { ...args, after: args.after ?? `${pad((args.from ?? 0) - 1, 14)}-` +
-    '99999999', end: `rc/${pad(args.to ?? 0, 14)}` },
-  (_id, value) => keep(value as AccessReceipt));
+    '99999999', end: `rc/${pad(args.to ?? 0, 14)}` }, (_id, value) => value as AccessReceipt);
 });
 
 /**
  * The citizen's view: every access to records about `subject`, newest first. A covert access
  * not yet disclosed at the current height is listed as such, with its disclosure height, never
- * left out.
+ * left out. The purpose is not on chain; the parties' nodes add it for the person (ADR 0010).
  */
 export const usage = query((args: { subject: string; after?: string; limit?: number }) => {
   require(typeof args?.subject === 'string' && hashPattern.test(args.subject),
@@ -729,7 +910,6 @@ export const usage = query((args: { subject: string; after?: string; limit?: num
       return { id: found.id, covert: true, disclosedAfterHeight: found.disclosureHeight };
     }
     return { id: found.id, covert: false, time: found.time, agency: found.requester,
-      system: found.system, purpose: found.purpose, entry: found.entry, items: found.items,
-      outcome: found.outcome };
+      system: found.system, entry: found.entry, items: found.items, outcome: found.outcome };
   });
 });

@@ -2,12 +2,15 @@
 // wait for the provider (all or some items, reasons required), NOT_SHARED ones go to the data
 // authority only; provider deadlines count working days in Beijing time with the authority's
 // calendar, and overdue requests escalate when touched or swept; grants expire by height and can
-// be revoked, and checkGrant answers exactly for any height; access receipts are recorded only by
-// the provider's node, flag served-without-grant, and the citizen's view lists every access newest
-// first, covert ones as covert until their disclosure height.
+// be revoked, and checkGrant finds every live grant (past 100 expired ones) and none on a disabled
+// entry; access receipts are recorded only by the provider's node, only for a request the
+// requester's member signed (checked on chain, once), flag served-without-grant and hold no
+// personal field; a covert access needs its role, a legal basis and a delay within the chain's
+// bound; the citizen's view lists every access newest first, covert ones as covert until their
+// disclosure height.
 import assert from 'node:assert/strict';
 import { tests } from 'zhengwu/contract/testing';
-import type { ContractTestChain, TestReceipt } from 'zhengwu/contract/testing';
+import type { ContractTestChain, TestAccount, TestReceipt } from 'zhengwu/contract/testing';
 import {
   agencies, enterpriseCode, licenceCode, ok, people, publishApproved, secretCode, setUpCatalog,
 } from '../../catalog/test/fixtures.js';
@@ -34,10 +37,16 @@ interface GrantCheck {
 const dayMs = 86_400_000;
 const hash = (n: number): string => n.toString(16).padStart(64, '0');
 
-function setUp(chain: ContractTestChain): { p: People; catalog: Catalog } {
+function setUp(chain: ContractTestChain, init: Record<string, number> = {}, deploy = true):
+  { p: People; catalog: Catalog } {
   const p = people(chain);
   const catalog = setUpCatalog(chain, p, true);
-  ok(chain.deploy({ catalog: 'catalog' }), 'deploy sharing');
+  const deployed = chain.deploy({ catalog: 'catalog', ...init });
+  if (!deploy) {
+    assert.equal(deployed.status, 'BAD_ARGUMENTS');
+    return { p, catalog };
+  }
+  ok(deployed, 'deploy sharing');
   ok(catalog.call(p.taxStaff, 'registerDuty', { code: 'tax-registration', name: '税务登记',
     legalBasis: '《税收征收管理法》' }));
   publishApproved(catalog, p);
@@ -55,6 +64,14 @@ function ask(chain: ContractTestChain, p: People, entry: string, items: string[]
     duty: 'tax-registration', validUntil: 1_000, ...extra })
     .filter(([, value]) => value !== undefined));
   return chain.call(p.taxStaff, 'request', args as never);
+}
+
+/** A member's signed fetch of the licence register, as their client makes it. */
+function fetchRequest(chain: ContractTestChain, from: TestAccount,
+  body: Record<string, unknown> = {}, expiryHeight?: number): Uint8Array {
+  return chain.exchangeRequest(from, 'fetch', { entry: licenceCode, items: ['name'],
+    purpose: 'tax registration check', caseNumber: '京税登〔2026〕17号', officialId: 'TAX-0042',
+    system: 'tax registration system', ...body } as never, expiryHeight);
 }
 
 function requested(receipt: TestReceipt): Request {
@@ -95,7 +112,7 @@ export const cases = tests({
         ['RequestSubmitted', 'Granted']);
       assert.equal(requested(receipt).status, 'granted');
       assert.deepEqual(check(chain, ['name', 'creditCode'], undefined, licenceCode),
-        { allowed: true, grants: ['0000000001'], missing: [] });
+        { allowed: true, grants: ['0000000001'], missing: [], reason: '' });
       assert.equal(check(chain, ['legalRepresentative'], undefined, licenceCode).allowed, false);
       const police = chain.query('checkGrant', { requester: agencies.police, entry: licenceCode,
         items: ['name'] }) as unknown as GrantCheck;
@@ -220,7 +237,7 @@ export const cases = tests({
       const stored = chain.query('getRequest', { id: three.id }) as unknown as Request;
       assert.equal(stored.escalation?.reason, 'overdue');
     } },
-  'grants expire by height, can be revoked, and checkGrant is exact at any height': {
+  'grants expire by height, can be revoked, and checkGrant is exact for now and later': {
     deploy: false, run(chain) {
       const { p } = setUp(chain);
       assert.equal(ask(chain, p, licenceCode, ['name'], { validUntil: 0 }).status,
@@ -230,11 +247,12 @@ export const cases = tests({
       assert.equal(check(chain, ['name'], granted, licenceCode).allowed, true);
       assert.equal(check(chain, ['name'], 39, licenceCode).allowed, true);
       assert.equal(check(chain, ['name'], 40, licenceCode).allowed, false);
+      assert.throws(() => check(chain, ['name'], granted - 1, licenceCode), /current height/,
+        'the past is in each receipt, not asked again');
       while ((chain.call(p.outsider, 'escalateOverdue', null).result as { expired: number })
         .expired === 0) { /* blocks pass until height 40 */ }
       assert.equal((chain.query('getRequest', { id: short.id }) as unknown as Request).status,
         'expired');
-      assert.equal(check(chain, ['name'], 39, licenceCode).allowed, true, 'history stays');
       const long = requested(ask(chain, p, licenceCode, ['name'], { validUntil: 10_000 }));
       assert.equal(chain.call(p.taxStaff, 'revoke', { id: long.id, reason: 'x' }).status,
         'UNAUTHORIZED');
@@ -244,8 +262,41 @@ export const cases = tests({
         reason: 'misuse reported' }));
       assert.deepEqual(revoked.events.map((event) => event.name), ['Revoked']);
       assert.equal(check(chain, ['name'], undefined, licenceCode).allowed, false);
-      assert.equal(check(chain, ['name'], long.submittedHeight, licenceCode).allowed, true);
     } },
+  // Issue 12, point 12: grantCheck scanned the first 100 index keys of a requester and entry, and
+  // expired grants stayed in the index, so a valid 101st grant was refused.
+  'a valid grant behind 100 expired ones is honoured': { deploy: false, run(chain) {
+    const { p } = setUp(chain);
+    // One call is one block: the grant asked for at height h + n + 1 is valid at that height
+    // only, so the 100 grants below have all expired when the last one is asked for.
+    const start = requested(ask(chain, p, enterpriseCode, ['name'])).submittedHeight;
+    for (let n = 0; n < 100; n += 1) {
+      const short = requested(ask(chain, p, licenceCode, ['name'],
+        { validUntil: start + n + 2 }));
+      assert.equal(short.status, 'granted');
+    }
+    const valid = requested(ask(chain, p, licenceCode, ['name'], { validUntil: 100_000 }));
+    assert.deepEqual(check(chain, ['name'], undefined, licenceCode),
+      { allowed: true, grants: [valid.id], missing: [], reason: '' });
+  } },
+  'a requester holds a bounded number of live grants on one entry': { deploy: false,
+    run(chain) {
+      const { p } = setUp(chain);
+      for (let n = 0; n < 32; n += 1) requested(ask(chain, p, licenceCode, ['name']));
+      const refused = ask(chain, p, licenceCode, ['name']);
+      assert.equal(refused.status, 'CONTRACT_FAILED');
+      assert.match(refused.error, /32 live grants/);
+    } },
+  // Issue 12, point 12: a disabled entry was still served to the grants it had.
+  'a disabled entry serves no one, whatever its grants': { deploy: false, run(chain) {
+    const { p } = setUp(chain);
+    requested(ask(chain, p, licenceCode, ['name']));
+    assert.equal(check(chain, ['name'], undefined, licenceCode).allowed, true);
+    ok(chain.callContract('catalog', p.marketStaff, 'disable',
+      { code: licenceCode, reason: 'source system retired' }));
+    assert.deepEqual(check(chain, ['name'], undefined, licenceCode), { allowed: false,
+      grants: [], missing: ['name'], reason: `entry ${licenceCode} is disabled` });
+  } },
   'the requester cancels a waiting request': { deploy: false, run(chain) {
     const { p } = setUp(chain);
     const pending = requested(ask(chain, p, enterpriseCode, ['name']));
@@ -259,40 +310,107 @@ export const cases = tests({
       status: 'pending' }) as unknown as { items: Request[] };
     assert.deepEqual(inbox.items, []);
   } },
-  'access receipts: only the provider\'s node records them; ungranted service is flagged': {
+  // Issue 12, point 10: a provider's node recorded receipts naming any requester, official and
+  // purpose. Now the receipt carries the requester's signed request and the chain checks it.
+  'access receipts carry the requester\'s signed request, checked on chain': {
     deploy: false, run(chain) {
       const { p } = setUp(chain);
       requested(ask(chain, p, licenceCode, ['name']));
-      const access = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-        requester: agencies.tax, requesterMember: 'ab'.repeat(20), officialId: 'TAX-0042',
-        caseNumber: '京税登〔2026〕17号', system: 'tax registration system',
-        purpose: 'tax registration check', entry: licenceCode, items: ['name'],
-        subjects: [hash(1), hash(2)], requestHash: hash(10), responseHash: hash(11),
-        outcome: 'served', ...extra });
-      assert.equal(chain.call(p.marketStaff, 'recordAccess', access() as never).status,
+      const signed = fetchRequest(chain, p.taxStaff, { subjects: [hash(1), hash(2)] });
+      const access = (request: Uint8Array, extra: Record<string, unknown> = {}):
+        Record<string, unknown> => ({ request, subjects: [hash(1), hash(2)],
+        responseHash: hash(11), outcome: 'served', ...extra });
+      assert.equal(chain.call(p.marketStaff, 'recordAccess', access(signed) as never).status,
         'UNAUTHORIZED', 'staff are not the node');
-      assert.equal(chain.call(p.taxNode, 'recordAccess', access() as never).status,
+      assert.equal(chain.call(p.taxNode, 'recordAccess', access(signed) as never).status,
         'UNAUTHORIZED', 'the requester side does not record the provider receipt');
-      const served = ok(chain.call(p.marketNode, 'recordAccess', access() as never));
+      // The forgeries: the provider's node signs a request itself, garbles a real one's
+      // signature, or has a non-member sign one.
+      const own = chain.call(p.marketNode, 'recordAccess',
+        access(fetchRequest(chain, p.marketNode)) as never);
+      assert.equal(own.status, 'UNAUTHORIZED');
+      assert.match(own.error, /not staff or admin/);
+      const garbled = Uint8Array.from(signed);
+      garbled[garbled.length - 3] = (garbled[garbled.length - 3] ?? 0) ^ 1;
+      const bad = chain.call(p.marketNode, 'recordAccess', access(garbled) as never);
+      assert.equal(bad.status, 'UNAUTHORIZED');
+      assert.match(bad.error, /does not verify/);
+      assert.equal(chain.call(p.marketNode, 'recordAccess',
+        access(fetchRequest(chain, p.outsider)) as never).status, 'UNAUTHORIZED');
+      assert.equal(chain.call(p.marketNode, 'recordAccess',
+        access(fetchRequest(chain, p.taxStaff, {}, 1)) as never).status, 'UNAUTHORIZED',
+      'an expired request authorizes nothing');
+      assert.equal(chain.call(p.marketNode, 'recordAccess', access(signed,
+        { subjects: [hash(3)] }) as never).status, 'BAD_ARGUMENTS',
+      'a receipt names only subjects the request names');
+      const served = ok(chain.call(p.marketNode, 'recordAccess', access(signed) as never));
       assert.deepEqual(served.events.map((event) => event.name), ['AccessRecorded']);
-      const refused = ok(chain.call(p.marketNode, 'recordAccess', access({ requester:
-        agencies.police, outcome: 'refused', responseHash: null,
-        refusalReason: 'no grant' }) as never));
-      assert.equal(chain.call(p.marketNode, 'recordAccess', access({ outcome: 'refused',
-        responseHash: null }) as never).status, 'BAD_ARGUMENTS', 'a refusal needs a reason');
+      const replay = chain.call(p.marketNode, 'recordAccess', access(signed) as never);
+      assert.equal(replay.status, 'ALREADY_EXISTS', 'a signed request makes one receipt');
+      const stored = chain.query('receipt', { id: served.result }) as unknown as
+        Record<string, unknown>;
+      assert.equal(stored.requester, agencies.tax);
+      assert.equal(stored.requesterMember, p.taxStaff.address);
+      assert.equal(stored.subjectCount, 2);
+      assert.equal(chain.query('requestRecorded', { hash: String(stored.requestHash) }),
+        served.result);
+      for (const field of ['purpose', 'officialId', 'caseNumber', 'subjects']) {
+        assert.equal(stored[field], undefined, `the receipt holds no ${field}`);
+      }
+      const police = fetchRequest(chain, p.policeStaff);
+      const refused = ok(chain.call(p.marketNode, 'recordAccess', access(police, {
+        outcome: 'refused', responseHash: null, refusalReason: 'no grant' }) as never));
+      assert.equal(chain.call(p.marketNode, 'recordAccess', access(fetchRequest(chain,
+        p.policeStaff), { outcome: 'refused', responseHash: null }) as never).status,
+      'BAD_ARGUMENTS', 'a refusal needs a reason');
       const ungranted = ok(chain.call(p.marketNode, 'recordAccess',
-        access({ items: ['creditCode'] }) as never));
+        access(fetchRequest(chain, p.taxStaff, { items: ['creditCode'] })) as never));
       assert.deepEqual(ungranted.events.map((event) => event.name),
         ['AccessRecorded', 'UngrantedAccess']);
-      const stored = chain.query('receipt', { id: refused.result }) as unknown as
-        { outcome: string; grant: GrantCheck; refusalReason: string };
-      assert.equal(stored.outcome, 'refused');
-      assert.equal(stored.grant.allowed, false);
+      const refusal = chain.query('receipt', { id: refused.result }) as unknown as
+        { outcome: string; requester: string; grant: GrantCheck };
+      assert.deepEqual([refusal.outcome, refusal.requester, refusal.grant.allowed],
+        ['refused', agencies.police, false]);
       assert.equal(chain.call(p.policeStaff, 'acknowledgeAccess',
         { id: served.result, responseHash: hash(11) } as never).status, 'UNAUTHORIZED');
       assert.equal(ok(chain.call(p.taxNode, 'acknowledgeAccess',
         { id: served.result, responseHash: hash(11) } as never)).result, true);
       assert.ok(served.gasUsed < 1_500_000, `recordAccess used ${served.gasUsed}`);
+    } },
+  // Issue 12, point 11: any staff member could hide an access from the citizen forever.
+  'a covert access needs the covert-access role, a legal basis and a bounded delay': {
+    deploy: false, run(chain) {
+      const { p } = setUp(chain, { covertDelayBlocksMax: 100 });
+      const start = requested(ask(chain, p, licenceCode, ['name'])).submittedHeight;
+      const investigator = chain.account({ agency: agencies.tax,
+        roles: ['staff', 'covert-access'] });
+      const record = (from: TestAccount, disclosureHeight: number): TestReceipt =>
+        chain.call(p.marketNode, 'recordAccess', { request: fetchRequest(chain, from,
+          { subjects: [hash(42)], covert: { legalBasis: '《刑事诉讼法》第一百五十条',
+            disclosureHeight } }), subjects: [hash(42)], responseHash: hash(6),
+        outcome: 'served' } as never);
+      const plain = record(p.taxStaff, start + 20);
+      assert.equal(plain.status, 'UNAUTHORIZED');
+      assert.match(plain.error, /covert-access/);
+      const forever = record(investigator, 2 ** 53 - 1);
+      assert.equal(forever.status, 'BAD_ARGUMENTS');
+      assert.match(forever.error, /within 100 blocks/);
+      assert.equal(record(investigator, start + 200).status, 'BAD_ARGUMENTS');
+      const covert = ok(record(investigator, start + 20));
+      const stored = chain.query('receipt', { id: covert.result }) as unknown as
+        { disclosureHeight: number; covertBasis: string };
+      assert.deepEqual([stored.disclosureHeight, stored.covertBasis],
+        [start + 20, '《刑事诉讼法》第一百五十条']);
+      assert.equal(chain.call(p.marketNode, 'recordAccess', { request: fetchRequest(chain,
+        investigator, { covert: { disclosureHeight: start + 20 } }), subjects: [],
+      responseHash: hash(6), outcome: 'served' } as never).status, 'BAD_ARGUMENTS',
+      'a covert access names its legal basis');
+    } },
+  'sharing\'s covert bound is the chain\'s rule, set at deployment': { deploy: false,
+    run(chain) {
+      setUp(chain, { covertDelayBlocksMax: -1 }, false);
+      assert.equal(chain.deploy({ catalog: 'catalog', covertDelayBlocksMax: 20_000_000 }).status,
+        'BAD_ARGUMENTS');
     } },
   'dataset versions: only the provider\'s node registers them, each above the last': {
     deploy: false, run(chain) {
@@ -315,16 +433,15 @@ export const cases = tests({
       assert.deepEqual([stored.version, stored.records, stored.hash], [3, 30, hash(23)]);
       assert.equal(chain.query('dataset', { entry: enterpriseCode }), null);
     } },
-  'auditors query receipts by agency, entry, time range and purpose': { deploy: false,
+  'auditors query receipts by agency, entry and time range': { deploy: false,
     run(chain) {
       const { p } = setUp(chain);
       requested(ask(chain, p, licenceCode, ['name']));
       const ids: string[] = [];
       for (const purpose of ['licence check', 'audit sample', 'licence renewal']) {
-        ids.push(String(ok(chain.call(p.marketNode, 'recordAccess', { requester: agencies.tax,
-          requesterMember: 'cd'.repeat(20), officialId: 'TAX-1', caseNumber: 'C-1',
-          system: 'tax', purpose, entry: licenceCode, items: ['name'], subjects: [hash(7)],
-          requestHash: hash(3), responseHash: hash(4), outcome: 'served' })).result));
+        ids.push(String(ok(chain.call(p.marketNode, 'recordAccess', {
+          request: fetchRequest(chain, p.taxStaff, { purpose, subjects: [hash(7)] }),
+          subjects: [hash(7)], responseHash: hash(4), outcome: 'served' })).result));
       }
       const list = (args: Record<string, unknown>): string[] =>
         (chain.query('receipts', args as never) as unknown as { items: { id: string }[] }).items
@@ -332,7 +449,7 @@ export const cases = tests({
       assert.deepEqual(list({ requester: agencies.tax }), ids);
       assert.deepEqual(list({ provider: agencies.market }), ids);
       assert.deepEqual(list({ requester: agencies.police }), []);
-      assert.deepEqual(list({ entry: licenceCode, purpose: 'licence' }), [ids[0], ids[2]]);
+      assert.deepEqual(list({ entry: licenceCode }), ids);
       const time = (id: string | undefined): number => Number((id ?? '').slice(0, 14));
       assert.deepEqual(list({ from: time(ids[1]), to: time(ids[2]) }), [ids[1]]);
       assert.deepEqual(list({ from: time(ids[0]), to: time(ids[2]) + 1 }), ids);
@@ -341,23 +458,28 @@ export const cases = tests({
   'the citizen sees every access newest first; covert ones as covert until disclosed': {
     deploy: false, run(chain) {
       const { p } = setUp(chain);
-      requested(ask(chain, p, licenceCode, ['name']));
-      const record = (purpose: string, disclosureHeight: number | null): string =>
-        String(ok(chain.call(p.marketNode, 'recordAccess', { requester: agencies.tax,
-          requesterMember: 'ef'.repeat(20), officialId: 'TAX-9', caseNumber: 'C-9',
-          system: 'tax inspection', purpose, entry: licenceCode, items: ['name'],
-          subjects: [hash(42)], requestHash: hash(5), responseHash: hash(6), outcome: 'served',
-          disclosureHeight })).result);
-      const open = record('registration check', null);
-      const covert = record('investigation', 60);
-      const later = record('annual review', null);
-      const usage = (): { id: string; covert: boolean; purpose?: string;
+      const start = requested(ask(chain, p, licenceCode, ['name'])).submittedHeight;
+      const investigator = chain.account({ agency: agencies.tax,
+        roles: ['staff', 'covert-access'] });
+      const record = (from: TestAccount, system: string,
+        covert: Record<string, unknown> | null): string =>
+        String(ok(chain.call(p.marketNode, 'recordAccess', {
+          request: fetchRequest(chain, from, { system, subjects: [hash(42)],
+            ...(covert === null ? {} : { covert }) }),
+          subjects: [hash(42)], responseHash: hash(6), outcome: 'served' })).result);
+      const open = record(p.taxStaff, 'registration check', null);
+      const covert = record(investigator, 'inspection',
+        { legalBasis: '《税收征收管理法》第五十四条', disclosureHeight: start + 40 });
+      const later = record(p.taxStaff, 'annual review', null);
+      const usage = (): { id: string; covert: boolean; system?: string; purpose?: string;
         disclosedAfterHeight?: number }[] =>
         (chain.query('usage', { subject: hash(42) }) as unknown as { items: never[] }).items;
       const before = usage();
       assert.deepEqual(before.map((row) => row.id), [later, covert, open]);
-      assert.deepEqual(before[1], { id: covert, covert: true, disclosedAfterHeight: 60 });
-      assert.equal(before[0]?.purpose, 'annual review');
+      assert.deepEqual(before[1], { id: covert, covert: true,
+        disclosedAfterHeight: start + 40 });
+      assert.equal(before[0]?.system, 'annual review');
+      assert.equal(before[0]?.purpose, undefined, 'the purpose is not in a public query');
       assert.deepEqual((chain.query('usage', { subject: hash(43) }) as unknown as
         { items: unknown[] }).items, []);
       const paged = chain.query('usage', { subject: hash(42), limit: 2 }) as unknown as
@@ -369,11 +491,10 @@ export const cases = tests({
         { items: { covert: boolean }[] }).items[1]?.covert ?? false)) {
         chain.call(p.outsider, 'escalateOverdue', null);
       }
-      assert.equal(usage()[1]?.purpose, 'investigation');
-      assert.equal(chain.call(p.marketNode, 'recordAccess', { requester: agencies.tax,
-        requesterMember: 'ef'.repeat(20), officialId: 'TAX-9', caseNumber: 'C-9', system: 's',
-        purpose: 'p', entry: licenceCode, items: ['name'], subjects: ['not-a-hash'],
-        requestHash: hash(5), responseHash: hash(6), outcome: 'served' }).status,
+      assert.equal(usage()[1]?.system, 'inspection');
+      assert.equal(chain.call(p.marketNode, 'recordAccess', {
+        request: fetchRequest(chain, p.taxStaff), subjects: ['not-a-hash'],
+        responseHash: hash(6), outcome: 'served' }).status,
       'BAD_ARGUMENTS', 'raw ids never go on chain: subjects are 64-hex pseudonyms');
     } },
 });
