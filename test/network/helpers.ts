@@ -171,7 +171,10 @@ export interface FloodOptions {
   readonly count: number;
   /** Loopback source addresses the sockets come from (Linux routes all of 127/8 to lo). */
   readonly hosts: readonly string[];
-  /** Reopen a socket this long after it closed (omit: never reopen). */
+  /**
+   * Reopen a socket this long after it closed (omit: never reopen); one the server held longer
+   * than this is reopened at once, as an attacker keeps its held slots filled.
+   */
   readonly refillDelayMs?: number;
   /** Connection attempts in all, initial and reopened; bounds the flood's cost. */
   readonly attemptsMax?: number;
@@ -208,8 +211,10 @@ export function flood(port: number, options: FloodOptions): Flood {
     socket.resume();
     if (first.length < options.count) first.push(socket);
     let connected = false;
+    let connectedMs = 0;
     socket.on('connect', () => {
       connected = true;
+      connectedMs = Date.now();
       live.add(socket);
       if (options.greeting !== undefined) socket.write(options.greeting);
     });
@@ -217,11 +222,13 @@ export function flood(port: number, options: FloodOptions): Flood {
     socket.on('close', () => {
       if (connected) live.delete(socket);
       closedCount++;
-      if (stopped || options.refillDelayMs === undefined) return;
+      const delayMs = options.refillDelayMs;
+      if (stopped || delayMs === undefined) return;
+      const heldLong = connected && Date.now() - connectedMs > delayMs;
       const timer = setTimeout(() => {
         timers.delete(timer);
         open(slot);
-      }, options.refillDelayMs);
+      }, heldLong ? 0 : delayMs);
       timers.add(timer);
     });
   };
