@@ -63,6 +63,8 @@ export interface NodeOptions {
   readonly chainId?: string;
   /** Overrides the default rule: a member's address with its own agency's certificate. */
   readonly authorized?: (address: string, agency: string) => boolean;
+  /** Which peers the node treats as priority peers (validators); none by default. */
+  readonly priority?: (address: string) => boolean;
 }
 
 /** A started node; the caller stops it (see `stopAll`). */
@@ -85,6 +87,9 @@ export async function startNode(options: NodeOptions): Promise<TestNode> {
     authorizePeer: ({ address, certificateAgency }) => options.authorized !== undefined
       ? options.authorized(address, certificateAgency)
       : agencyOf.get(address) === certificateAgency,
+    ...(options.priority === undefined ? {} : {
+      isPriorityPeer: ({ address }: { address: string }) => options.priority?.(address) ?? false,
+    }),
     logger: (level, message, fields) => logs.push({ level, message, fields }),
   });
   network.onMessage((from, message) => received.push({ from, message }));

@@ -17,8 +17,8 @@ import {
 import type { Flood, Member, RawPeer, TestNode } from './helpers.js';
 
 const suite = suiteOf('intl');
-const [a, b] = makeMembers(suite, 2) as [Member, Member];
-const members = [a, b];
+const [a, b, c, d] = makeMembers(suite, 4) as [Member, Member, Member, Member];
+const members = [a, b, c, d];
 const caPems = members.map((m) => m.ca.certPem);
 /** Long enough that no held socket times out during a test: slots must hold without it. */
 const patient = { handshakeTimeoutMs: 30_000 };
@@ -202,5 +202,40 @@ describe('caps before TLS', () => {
     const other = await idleSockets(nodeA.network.port, '127.0.0.3', 2);
     sockets.push(...other);
     await held(other, 2);
+  });
+});
+
+describe('peer slots', () => {
+  it('a validator displaces a non-validator when every peer slot is taken', async () => {
+    const isValidator = (address: string): boolean => address === b.address;
+    const nodeA = await startNode({ suite, member: a, members, priority: isValidator,
+      limits: { ...patient, peersMax: 2 } });
+    running.push(nodeA);
+    const endpointA = { host: '127.0.0.1', port: nodeA.network.port };
+    const dialA = async (member: Member): Promise<TestNode> => {
+      const node = await startNode({ suite, member, members, peers: [endpointA],
+        limits: patient });
+      running.push(node);
+      return node;
+    };
+    const nodeC = await dialA(c);
+    const nodeD = await dialA(d);
+    await waitFor(() => connectedTo(nodeA, c.address) && connectedTo(nodeA, d.address),
+      'slots filled by non-validators');
+    const nodeB = await dialA(b);
+    await waitFor(() => connectedTo(nodeA, b.address) && connectedTo(nodeB, a.address),
+      'the validator got a slot', 10_000);
+    expect(nodeA.network.peers()).toHaveLength(2);
+    expect(nodeA.logs.some((entry) =>
+      String(entry.fields.reason).startsWith('displaced by a priority peer'))).toBe(true);
+    nodeB.network.broadcast({ type: 'status', height: asHeight(9) });
+    await waitFor(() => statusFrom(nodeA, b.address, 9), 'message from the validator');
+    // The displaced non-validator redials and is refused while the slots are full; the
+    // validator keeps its slot.
+    await sleep(500);
+    expect(connectedTo(nodeA, b.address)).toBe(true);
+    expect(nodeA.logs.some((entry) => entry.fields.reason === 'too many peers')).toBe(true);
+    expect([nodeC, nodeD].filter((node) => connectedTo(nodeA, node.member.address)))
+      .toHaveLength(1);
   });
 });
