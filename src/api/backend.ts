@@ -5,6 +5,7 @@ import type { CborValue, Commit, Hash, ValidatorSet } from '../core/index.js';
 import type { Block, BlockHeader, Receipt } from '../ledger/index.js';
 import type { DataQueries } from './data-routes.js';
 import type { ExchangeBackend } from './exchange-routes.js';
+import type { SubjectBackend } from './subject-routes.js';
 import type { ProofMaterial } from './views.js';
 
 export interface NodeStatus {
@@ -92,4 +93,6 @@ export interface ApiBackend {
   dataQueries(): DataQueries;
   /** The node's data exchange (uploads, fetches). */
   exchangeBackend(): ExchangeBackend;
+  /** Subject ids: derivation, usage proofs, uploads as jobs (ADR 0013). */
+  subjectBackend(): SubjectBackend;
 }

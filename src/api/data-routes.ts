@@ -12,6 +12,7 @@ import {
   governanceContractName, readValidatorSchedule, validatorScheduleEntryKey,
 } from '../system/index.js';
 import type { ApiBackend } from './backend.js';
+import { registerSubjectRoutes, usageProofHeader } from './subject-routes.js';
 import { proofView } from './views.js';
 
 export interface CatalogEntryRecord {
@@ -177,14 +178,23 @@ export function registerDataRoutes(app: FastifyInstance, backend: ApiBackend): v
   app.get<{ Params: Static<typeof UsageParams>; Querystring: Static<typeof UsageQuery> }>(
     '/v1/usage/:subject', {
       schema: { summary: 'Every access to records about a subject, newest first',
+        description: `Needs a proof in the ${usageProofHeader} header (ADR 0013): a usage ` +
+          'request signed by the key a subject credential names, or by a data-authority ' +
+          'member; without one 401 SUBJECT_PROOF_REQUIRED, with a wrong one 403 ' +
+          'SUBJECT_PROOF_INVALID.',
         params: UsageParams, querystring: UsageQuery },
     }, (request) => {
+      const proof = request.headers[usageProofHeader];
+      backend.subjectBackend().authorizeUsage(request.params.subject,
+        typeof proof === 'string' ? proof : undefined);
       const height = backend.status().height;
       const page = backend.dataQueries().usage(request.params.subject, request.query.after,
         request.query.limit ?? 20);
       return { subject: request.params.subject, height,
         items: page.items.map((row) => usageView(row, height)), next: page.next };
     });
+
+  registerSubjectRoutes(app, backend.subjectBackend());
 
   app.get<{ Params: { id: string } }>('/v1/receipts/:id/evidence', {
     schema: { summary: 'A self-verifiable evidence bundle for one access receipt',

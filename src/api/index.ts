@@ -10,3 +10,5 @@ export type {
   AccessReceiptRecord, CatalogEntryRecord, DataPage, DataQueries, SharingRequestRecord,
 } from './data-routes.js';
 export type { ExchangeBackend } from './exchange-routes.js';
+export { usageProofHeader } from './subject-routes.js';
+export type { SubjectBackend } from './subject-routes.js';

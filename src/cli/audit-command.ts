@@ -1,15 +1,16 @@
 // `zw usage` (the citizen's access log) and `zw audit` (receipts, evidence bundles and their
-// offline verification). A national id never leaves the machine: the subject id is derived here
-// with the chain id the node reports, and only the pseudonymous id is sent.
+// offline verification). Reading a usage log takes a proof (ADR 0013): the citizen signs with
+// the key their credential names (`zw citizen key`, `zw citizen issue`), an auditor with their
+// data-authority member key. Nobody derives a subject id on their own machine any more.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ErrorCode, ZwError } from '../core/index.js';
 import {
-  ZhengwuClient, deriveSubjectId, evidenceBundle, receipts, trustFromGenesis, usage,
-  verifyEvidenceBundle,
+  ZhengwuClient, credentialSubject, evidenceBundle, getSuite, openKeystore, readCredentialFile,
+  receipts, trustFromGenesis, usage, verifyEvidenceBundle,
 } from '../sdk/index.js';
 import type { AccessReceiptView, EvidenceBundle, UsageItem } from '../sdk/index.js';
-import { output, run } from './io.js';
+import { output, readPassphrase, run } from './io.js';
 
 const defaultNode = process.env.ZW_NODE ?? 'http://127.0.0.1:7701';
 
@@ -51,22 +52,37 @@ function more(next: string | null): string[] {
   return next === null ? [] : [`  more: --after ${next}`];
 }
 
+interface UsageFlags extends PageFlags {
+  readonly key: string;
+  readonly passphraseFile?: string;
+  readonly credential?: string;
+}
+
 export function usageCommand(): Command {
-  return new Command('usage').argument('[subject]', 'pseudonymous subject id (64 hex)')
+  return new Command('usage').argument('[subject]', 'pseudonymous subject id (64 hex); ' +
+    'default: the one the credential names')
     .description('list every access to records about a person, newest first')
-    .option('--national-id <id>', 'derive the subject id from a personal id, locally')
+    .requiredOption('--key <keystore>', 'your citizen key, or an auditor\'s member keystore')
+    .option('--passphrase-file <file>', 'file holding the keystore passphrase')
+    .option('--credential <file>', 'your subject credential (from `zw citizen issue`); ' +
+      'without it the key must be a data-authority member\'s')
     .option('--node <url>', 'node API URL', defaultNode)
     .option('--after <receiptId>', 'continue after this receipt')
     .option('--limit <n>', 'accesses per page (1-100)')
     .option('--json', 'machine-readable output')
-    .action(run(async (given: string | undefined, flags: PageFlags & { nationalId?: string }) => {
-      if ((given === undefined) === (flags.nationalId === undefined)) {
-        throw new ZwError(ErrorCode.INVALID_ARGUMENT, 'give a subject id or --national-id');
+    .action(run(async (given: string | undefined, flags: UsageFlags) => {
+      const credential = flags.credential === undefined ? null
+        : readCredentialFile(JSON.parse(readFileSync(flags.credential, 'utf8')));
+      const subject = given ?? (credential === null ? undefined : credentialSubject(credential));
+      if (subject === undefined) {
+        throw new ZwError(ErrorCode.INVALID_ARGUMENT, 'give a subject id or --credential');
       }
       const client = new ZhengwuClient({ url: flags.node });
-      const subject = given ?? deriveSubjectId(flags.nationalId ?? '',
-        (await client.status()).chainId);
-      const page = await usage(client, subject, { ...pageOptions(flags) });
+      const suite = getSuite((await client.status()).suite);
+      const key = openKeystore(readFileSync(flags.key, 'utf8'),
+        await readPassphrase(flags, flags.key));
+      const page = await usage(client, subject, { suite, key, credential },
+        { ...pageOptions(flags) });
       output(flags, page, () => [`accesses to records about ${subject} (height ${page.height}):`,
         ...(page.items.length === 0 ? ['  none'] : page.items.map(usageLine)),
         ...more(page.next)].join('\n'));

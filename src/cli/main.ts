@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { auditCommand, usageCommand } from './audit-command.js';
 import { chainCommands, keysCommand, notaryCommand } from './client-commands.js';
+import { citizenCommand } from './citizen-command.js';
 import { contractCommand } from './contract-command.js';
 import { catalogCommand } from './data-commands.js';
 import { cryptoCommand } from './crypto-command.js';
@@ -22,7 +23,7 @@ for (const command of [initCommand(), upCommand(), startCommand(), nodeCommand()
   memberCommand(), agencyCommand()]) {
   program.addCommand(command);
 }
-program.addCommand(usageCommand()).addCommand(auditCommand());
+program.addCommand(usageCommand()).addCommand(auditCommand()).addCommand(citizenCommand());
 program.addCommand(catalogCommand());
 program.addCommand(shareCommand());
 

@@ -2,15 +2,15 @@
 // exchange itself: a provider's system uploads a dataset to its node, a requester fetches granted
 // items through theirs and gets them only after they check out against the chain.
 //
-// Personal ids: `share fetch --national-ids` derives the pseudonymous subject ids here, with the
-// chain id the node reports, so only those ids leave the machine. `share upload` hands records
-// to the provider's own node, which derives the subject id of a personal id before storing it.
+// Personal ids go to the member's own node only (ADR 0013): `share fetch --national-ids` asks it
+// for their subject ids, and `share upload` hands records to the provider's own node, which
+// derives the subject id of a personal id (through the subject-key agencies) before storing it.
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ErrorCode, ZwError, fromHex, toJsonValue } from '../core/index.js';
 import type { JsonValue } from '../core/index.js';
 import {
-  ZhengwuClient, datasetInfo, deriveSubjectId, fetchData, member, sharingRequests,
+  ZhengwuClient, datasetInfo, deriveSubjects, fetchData, member, sharingRequests,
   trustFromGenesis, uploadDataset,
 } from '../sdk/index.js';
 import type {
@@ -304,13 +304,16 @@ interface FetchFlags extends SignerFlags {
   readonly genesis?: string;
 }
 
-/** The subject ids to fetch: the given ones and those derived here from personal ids. */
-async function subjectIds(client: ZhengwuClient, flags: FetchFlags):
+/**
+ * The subject ids to fetch: the given ones and those the member's own node derives from
+ * personal ids through the subject-key agencies (ADR 0013).
+ */
+async function subjectIds(account: Account, flags: FetchFlags):
   Promise<string[] | undefined> {
   if (flags.subjects === undefined && flags.nationalIds === undefined) return undefined;
-  const chainId = flags.nationalIds === undefined ? '' : (await client.status()).chainId;
+  const personal = nameList(flags.nationalIds ?? '');
   return [...nameList(flags.subjects ?? ''),
-    ...nameList(flags.nationalIds ?? '').map((id) => deriveSubjectId(id, chainId))];
+    ...(personal.length === 0 ? [] : await deriveSubjects(account, personal))];
 }
 
 function fetchInput(entry: string, flags: FetchFlags, subjects: string[] | undefined):
@@ -382,7 +385,8 @@ function fetchCommand(): Command {
       'hash on chain before it is shown or written; every fetch, served or refused, is on chain')
     .requiredOption('--items <a,b>', 'the data items wanted, comma-separated')
     .option('--subjects <ids>', 'subject ids (64 hex), comma-separated')
-    .option('--national-ids <ids>', 'personal ids, comma-separated; subject ids derived here')
+    .option('--national-ids <ids>', 'personal ids, comma-separated; your node derives their ' +
+      'subject ids')
     .requiredOption('--purpose <text>', 'what the data is used for (the citizen sees it)')
     .requiredOption('--case <number>', 'the case or file number')
     .requiredOption('--official <id>', 'the official\'s id')
@@ -395,7 +399,7 @@ function fetchCommand(): Command {
   'a staff member of the requesting agency')
     .action(run(async (entry: string, flags: FetchFlags) => {
       const account = await signer(flags);
-      const input = fetchInput(entry, flags, await subjectIds(account.client, flags));
+      const input = fetchInput(entry, flags, await subjectIds(account, flags));
       const fetched = await fetchChecked(account, input, flags.genesis);
       if (flags.out !== undefined) {
         writeFileSync(flags.out, flags.out.toLowerCase().endsWith('.csv')

@@ -63,4 +63,16 @@ export type {
   ParsedCertificate, CertificatePublicKey, CertificateKeyAlgorithm,
 } from './certificate.js';
 export type { ScryptParameters } from './backend.js';
-export { deriveSubjectId, normalizePersonalId } from './subject.js';
+export {
+  normalizePersonalId, isSubjectId, subjectIdFromOutputs, subjectRequestSignBytes,
+  signSubjectRequest, decodeSubjectRequest, verifySubjectRequest, deriveBodyIds, usageBody,
+  credentialSignBytes, issueSubjectCredential, decodeSubjectCredential,
+} from './subject.js';
+export type {
+  SubjectAction, SubjectRequest, SignedSubjectRequest, UsageBody, SubjectCredential,
+} from './subject.js';
+export {
+  oprfElementBytes, generateOprfKey, oprfInput, blindInputs, evaluateBlinded,
+  finalizeEvaluations, evaluateDirect,
+} from './oprf.js';
+export type { OprfKeyPair, BlindedInput, BlindEvaluation } from './oprf.js';

@@ -5,8 +5,9 @@ export {
 } from './service.js';
 export type {
   ExchangeHost, ExchangeIdentity, ExchangePeer, ExchangeTimeouts, CommittedCall, DatasetRows,
-  StoredDatasetRow, UploadResult, FetchResult,
+  StoredDatasetRow, UploadResult, FetchResult, UploadJobView,
 } from './service.js';
-export { parseFetchBody, parseUploadBody, encodePayload, subjectIdOf, subjectsPerFetchMax } from
-  './records.js';
+export {
+  parseFetchBody, parseUploadBody, encodePayload, subjectIdOf, subjectsPerFetchMax, resolveSubjects,
+} from './records.js';
 export type { DatasetRecord, FetchBody, Payload, RecordValue, UploadBody } from './records.js';

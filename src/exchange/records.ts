@@ -4,7 +4,7 @@
 // in the national sharing standards, so every node encodes and hashes a payload identically.
 import { ErrorCode, ZwError, encode, limits } from '../core/index.js';
 import type { CborValue } from '../core/index.js';
-import { deriveSubjectId } from '../crypto/index.js';
+import { normalizePersonalId } from '../crypto/index.js';
 
 export type RecordValue = string | number | boolean | null;
 
@@ -82,12 +82,38 @@ function onlyKeys(record: Readonly<Record<string, CborValue>>, allowed: readonly
 }
 
 /**
- * A person's subject id as a provider's system names them: a 64-hex subject id as is, or a
- * personal id (resident id card number, passport number) from which the id is derived here, so
- * the personal id itself is never stored with the record's key or put on chain.
+ * A person as a provider's system names them: a 64-hex subject id as is, or a personal id
+ * (resident id card number, passport number), normalized, whose subject id the node derives
+ * through the subject-key agencies (ADR 0013) before anything is stored: the personal id itself
+ * is never stored with the record's key or put on chain. The two never collide: a personal id
+ * is at most 40 characters.
  */
-export function subjectIdOf(raw: string, chainId: string): string {
-  return subjectPattern.test(raw) ? raw : deriveSubjectId(raw, chainId);
+export function subjectIdOf(raw: string): string {
+  return subjectPattern.test(raw) ? raw : normalizePersonalId(raw);
+}
+
+/** Whether an upload's subject is a personal id still to be derived. */
+export function isPersonalId(subject: string): boolean {
+  return !subjectPattern.test(subject);
+}
+
+/**
+ * The upload with every personal id replaced by its subject id, derived by `derive` once per
+ * distinct id (in batches the node bounds), so the records never hold a personal id.
+ */
+export async function resolveSubjects(upload: UploadBody,
+  derive: (ids: readonly string[]) => Promise<readonly string[]>): Promise<UploadBody> {
+  const personal = [...new Set(upload.records.flatMap((record) =>
+    record.subject !== null && isPersonalId(record.subject) ? [record.subject] : []))];
+  if (personal.length === 0) return upload;
+  const derived = await derive(personal);
+  if (derived.length !== personal.length) {
+    throw new ZwError(ErrorCode.INTERNAL, 'subject derivation returned the wrong count');
+  }
+  const byId = new Map(personal.map((id, index) => [id, derived[index] as string]));
+  return { entry: upload.entry, records: upload.records.map((record) =>
+    record.subject === null || !isPersonalId(record.subject) ? record
+      : { subject: byId.get(record.subject) as string, data: record.data }) };
 }
 
 function recordValue(value: CborValue | undefined, field: string): RecordValue {
@@ -98,9 +124,11 @@ function recordValue(value: CborValue | undefined, field: string): RecordValue {
     'true, false or null (decimals and dates as text)');
 }
 
-/** Checks an upload against the entry's data items; derives subject ids from personal ids. */
-export function parseUploadBody(body: CborValue, items: readonly string[], chainId: string):
-  UploadBody {
+/**
+ * Checks an upload against the entry's data items. A record's subject comes back as a subject
+ * id or a normalized personal id (see `resolveSubjects`).
+ */
+export function parseUploadBody(body: CborValue, items: readonly string[]): UploadBody {
   const record = recordOf(body);
   onlyKeys(record, ['entry', 'records'], 'upload');
   const entry = text(record.entry, 'entry', 40);
@@ -119,7 +147,7 @@ export function parseUploadBody(body: CborValue, items: readonly string[], chain
       out[name] = recordValue(data[name], `${where}.data.${name}`);
     }
     const subject = item.subject === undefined || item.subject === null ? null
-      : subjectIdOf(text(item.subject, `${where}.subject`, 64), chainId);
+      : subjectIdOf(text(item.subject, `${where}.subject`, 64));
     return { subject, data: out };
   });
   return { entry, records };

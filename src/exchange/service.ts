@@ -17,9 +17,10 @@ import { randomBytes } from '../crypto/index.js';
 import type { CryptoSuite, KeyPair } from '../crypto/index.js';
 import type { DataRequestMessage, DataResponseMessage } from '../network/index.js';
 import {
-  encodePayload, encodeRecord, parseFetchBody, parseUploadBody, project, subjectsPerFetchMax,
+  encodePayload, encodeRecord, isPersonalId, parseFetchBody, parseUploadBody, project,
+  resolveSubjects, subjectsPerFetchMax,
 } from './records.js';
-import type { DatasetRecord, FetchBody, Payload, RecordValue } from './records.js';
+import type { DatasetRecord, FetchBody, Payload, RecordValue, UploadBody } from './records.js';
 import { atRestKey, openFromSender, sealForRecipient } from './sealing.js';
 
 /** The names of the contracts the exchange works with (deployed by the genesis). */
@@ -81,6 +82,12 @@ export interface ExchangeHost {
   /** Connected peers that are nodes of `agency`. */
   peersOf(agency: string): readonly ExchangePeer[];
   send(peer: string, message: DataRequestMessage | DataResponseMessage): void;
+  /**
+   * The subject ids of normalized personal ids, in order, derived through the subject-key
+   * agencies off the event loop (ADR 0013). Absent: uploads must name subject ids (64 hex).
+   */
+  deriveSubjects?(ids: readonly string[], progress?: (derived: number) => void):
+    Promise<readonly string[]>;
   log(level: 'info' | 'warn', message: string, fields: Record<string, unknown>): void;
 }
 
@@ -98,6 +105,31 @@ export interface UploadResult {
   readonly version: number;
   readonly records: number;
   readonly hash: string;
+}
+
+/** An upload being stored: personal ids are derived first, then the version is registered. */
+export interface UploadJobView {
+  readonly id: string;
+  readonly entry: string;
+  readonly status: 'deriving' | 'storing' | 'stored' | 'failed';
+  /** Distinct personal ids derived so far, of `total`. */
+  readonly derived: number;
+  readonly total: number;
+  readonly result: UploadResult | null;
+  readonly error: { readonly code: ErrorCodeType; readonly message: string } | null;
+}
+
+interface UploadJob {
+  view: UploadJobView;
+  done: Promise<UploadResult>;
+}
+
+/** Finished upload jobs remembered for their outcome. */
+const uploadJobsKeptMax = 64;
+
+function personalIdCount(upload: UploadBody): number {
+  return new Set(upload.records.flatMap((record) =>
+    record.subject !== null && isPersonalId(record.subject) ? [record.subject] : [])).size;
 }
 
 export interface FetchResult {
@@ -174,6 +206,8 @@ export class ExchangeService {
   /** Requests from each peer being answered now. */
   private readonly inFlight = new Map<string, number>();
   private readonly storageKey: Uint8Array;
+  /** Uploads being stored, and the last finished ones, by job id. */
+  private readonly jobs = new Map<string, UploadJob>();
 
   constructor(private readonly host: ExchangeHost,
     private readonly timeouts: ExchangeTimeouts = exchangeDefaults) {
@@ -242,11 +276,29 @@ export class ExchangeService {
   // ---- Provider: uploads ---------------------------------------------------------------------
 
   /**
-   * Takes a dataset that a member of this node's agency signed, as a new version: its hash and
-   * size are registered on chain (sharing.registerDataset) first, then the records are stored
-   * here, so the chain never lacks a version this node serves.
+   * Takes a dataset that a member of this node's agency signed, as a new version, and resolves
+   * once it is stored (see `startUpload`).
    */
   async upload(bytes: Uint8Array): Promise<UploadResult> {
+    const job = this.startUpload(bytes);
+    return this.jobs.get(job.id)?.done ?? Promise.reject(new ZwError(ErrorCode.INTERNAL,
+      'the upload job disappeared'));
+  }
+
+  /**
+   * Checks a signed upload now (signature, member, entry, records) and stores it in the
+   * background: personal ids are derived into subject ids in bounded batches off the event loop
+   * (ADR 0013), then the version's hash and size are registered on chain
+   * (sharing.registerDataset) and only then are the records stored, so the chain never lacks a
+   * version this node serves. Returns the job, whose progress `uploadJob` reports.
+   */
+  startUpload(bytes: Uint8Array): UploadJobView {
+    const running = [...this.jobs.values()].filter((job) => job.view.status !== 'stored' &&
+      job.view.status !== 'failed').length;
+    if (running >= limits.exchangeUploadsInFlightMax) {
+      throw new ZwError(ErrorCode.UNAVAILABLE, `this node is already storing ${running} ` +
+        'uploads; retry when one is done');
+    }
     const verified = this.verify(bytes, 'upload');
     const { identity } = verified;
     if (identity.agency !== this.host.agency ||
@@ -264,9 +316,55 @@ export class ExchangeService {
     if (version === null || head.status === 'disabled') {
       throw new ZwError(ErrorCode.INVALID_ARGUMENT, `entry ${code} is ${head.status}`);
     }
-    const upload = parseUploadBody(verified.request.body,
-      version.items.map((item) => item.name), this.host.chainId);
+    const parsed = parseUploadBody(verified.request.body, version.items.map((item) => item.name));
     this.markSeen(verified);
+    const id = toHex(randomBytes(16));
+    const job: UploadJob = { view: { id, entry: code, status: 'deriving', derived: 0,
+      total: personalIdCount(parsed), result: null, error: null },
+    done: Promise.resolve() as unknown as Promise<UploadResult> };
+    job.done = this.storeUpload(job, parsed, verified);
+    // A failure is reported through the job; the promise is also awaited by `upload`.
+    job.done.catch(() => undefined);
+    this.jobs.set(id, job);
+    this.forgetOldJobs();
+    return job.view;
+  }
+
+  /** An upload job's progress, by the id `startUpload` returned; undefined once forgotten. */
+  uploadJob(id: string): UploadJobView | undefined {
+    return this.jobs.get(id)?.view;
+  }
+
+  private async storeUpload(job: UploadJob, parsed: UploadBody, verified: Verified):
+    Promise<UploadResult> {
+    try {
+      const result = await this.storeVersion(job, parsed, verified);
+      job.view = { ...job.view, status: 'stored', result };
+      return result;
+    } catch (error) {
+      const failed = isZwError(error) ? error
+        : new ZwError(ErrorCode.INTERNAL, 'storing the upload failed');
+      job.view = { ...job.view, status: 'failed',
+        error: { code: failed.code, message: failed.message } };
+      throw failed;
+    }
+  }
+
+  private async storeVersion(job: UploadJob, parsed: UploadBody, verified: Verified):
+    Promise<UploadResult> {
+    const code = parsed.entry;
+    // Personal ids become subject ids before anything is hashed or stored; the derivation runs
+    // in bounded batches on worker threads here and at the subject-key agencies' nodes.
+    const upload = await resolveSubjects(parsed, (ids) => {
+      if (this.host.deriveSubjects === undefined) {
+        throw new ZwError(ErrorCode.UNAVAILABLE,
+          'this node cannot derive subject ids; name subjects by subject id (64 hex)');
+      }
+      return this.host.deriveSubjects(ids, (derived) => {
+        job.view = { ...job.view, derived };
+      });
+    });
+    job.view = { ...job.view, status: 'storing', derived: job.view.total };
     const { suite } = this.host;
     const registered = this.host.query(sharingContract, 'dataset', { entry: code }) as
       { version: number } | null;
@@ -288,6 +386,15 @@ export class ExchangeService {
     this.host.log('info', 'dataset stored', { entry: code, version: next,
       records: encoded.length });
     return { entry: code, version: next, records: encoded.length, hash };
+  }
+
+  /** Finished jobs are remembered for a while so that their outcome can be read. */
+  private forgetOldJobs(): void {
+    const finished = [...this.jobs.values()].filter((job) => job.view.status === 'stored' ||
+      job.view.status === 'failed');
+    for (const job of finished.slice(0, Math.max(0, finished.length - uploadJobsKeptMax))) {
+      this.jobs.delete(job.view.id);
+    }
   }
 
   // ---- Provider: answering fetches ------------------------------------------------------------

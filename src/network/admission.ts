@@ -6,8 +6,9 @@
 //  - each remote address may hold `handshakesPerAddressMax` handshaking sockets;
 //  - addresses where an authorized peer was seen (and persistent peers' hosts) are "known" and
 //    draw on their own pool, so strangers filling the anonymous pool cannot lock a validator out;
-//  - when the anonymous pool is full, a newcomer evicts the oldest socket of the address holding
-//    the most (one that has not finished TLS first), so one address cannot squat on the pool.
+//  - when the anonymous pool is full, a newcomer evicts the oldest socket of the addresses
+//    holding the most (one still in TLS first) if they hold more than it does, so no address
+//    can squat on the pool and a newcomer is not refused merely because strangers came first.
 // Time comes in as an argument (monotonic milliseconds); the network owns sockets and timers.
 import { isIP } from 'node:net';
 import type { NetworkLimits } from './limits.js';
@@ -137,24 +138,21 @@ export class HandshakeSlots<T extends PendingEntry> {
   }
 
   /**
-   * The anonymous entry a newcomer holding `ownCount` entries may evict: the oldest of the
-   * address holding the most, if that address would still hold more than the newcomer.
+   * The anonymous entry a newcomer holding `ownCount` entries may evict: the oldest entry of the
+   * addresses holding the most, if they hold more than the newcomer does. Against many
+   * addresses holding one each, the pool turns over first in, first out, so an honest
+   * handshake (tens of milliseconds) completes before as many newer strangers have been
+   * admitted at their per-address rates; known addresses do not depend on this at all.
    */
   private evictionFor(ownCount: number): T | undefined {
-    let busiest: string | undefined;
     let busiestCount = 0;
     for (const entry of this.entries) {
-      if (entry.known) continue;
-      const count = this.perHost.get(entry.host) ?? 0;
-      if (count > busiestCount) {
-        busiest = entry.host;
-        busiestCount = count;
-      }
+      if (!entry.known) busiestCount = Math.max(busiestCount, this.perHost.get(entry.host) ?? 0);
     }
-    if (busiest === undefined || busiestCount <= ownCount + 1) return undefined;
+    if (busiestCount <= ownCount) return undefined;
     let victim: T | undefined;
     for (const entry of this.entries) {
-      if (entry.known || entry.host !== busiest) continue;
+      if (entry.known || (this.perHost.get(entry.host) ?? 0) !== busiestCount) continue;
       if (victim === undefined || evictsBefore(entry, victim)) victim = entry;
     }
     return victim;

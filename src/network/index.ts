@@ -19,7 +19,8 @@ export {
 export type {
   NetworkMessage, PeerMessage, MessageType, TxMessage, ProposalMessage, VoteMessage,
   StatusMessage, BlockRequestMessage, BlockResponseMessage, HelloMessage, ProposalPartsMessage,
-  BlockPartMessage, DataRequestMessage, DataResponseMessage,
+  BlockPartMessage, DataRequestMessage, DataResponseMessage, SubjectEvalRequestMessage,
+  SubjectEvalResponseMessage,
 } from './messages.js';
 export { encodeFrame, frameHeaderBytes } from './frame.js';
 export { createAgencyCa, issueNodeCertificate, certificateAgency, pkiDefaults } from './pki.js';

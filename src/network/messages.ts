@@ -74,6 +74,21 @@ export interface DataResponseMessage {
   readonly id: Uint8Array;
   readonly body: Uint8Array;
 }
+/**
+ * Subject ids (ADR 0013): a member's node asks a subject-key agency's node to evaluate blinded
+ * personal ids (points that reveal nothing about them), and the answer under the same id: the
+ * evaluated points and a DLEQ proof, or an error (canonical CBOR, read by src/node).
+ */
+export interface SubjectEvalRequestMessage {
+  readonly type: 'subject-eval-request';
+  readonly id: Uint8Array;
+  readonly blinded: readonly Uint8Array[];
+}
+export interface SubjectEvalResponseMessage {
+  readonly type: 'subject-eval-response';
+  readonly id: Uint8Array;
+  readonly body: Uint8Array;
+}
 /** The handshake's first message; the transport consumes it and never delivers it. */
 export interface HelloMessage {
   readonly type: 'hello';
@@ -86,7 +101,7 @@ export interface HelloMessage {
 export type PeerMessage =
   | TxMessage | ProposalMessage | VoteMessage | StatusMessage | BlockRequestMessage
   | BlockResponseMessage | ProposalPartsMessage | BlockPartMessage | DataRequestMessage
-  | DataResponseMessage;
+  | DataResponseMessage | SubjectEvalRequestMessage | SubjectEvalResponseMessage;
 /** Everything that travels in a frame. */
 export type NetworkMessage = PeerMessage | HelloMessage;
 export type MessageType = NetworkMessage['type'];
@@ -94,6 +109,7 @@ export type MessageType = NetworkMessage['type'];
 export const messageTypes: readonly MessageType[] = [
   'tx', 'proposal', 'vote', 'status', 'block-request', 'block-response', 'hello',
   'proposal-parts', 'block-part', 'data-request', 'data-response',
+  'subject-eval-request', 'subject-eval-response',
 ];
 
 /** The size limit that applies to a frame of the given type. */
@@ -110,6 +126,9 @@ export function frameBytesMaxOf(type: MessageType, bounds: NetworkLimits): numbe
     case 'block-part': return bounds.blockPartBytesMax;
     case 'data-request': return bounds.dataRequestBytesMax;
     case 'data-response': return bounds.dataResponseBytesMax;
+    // A batch of 32-byte points, well inside a fetch request's bound.
+    case 'subject-eval-request': return bounds.dataRequestBytesMax;
+    case 'subject-eval-response': return bounds.dataRequestBytesMax;
   }
 }
 
@@ -151,6 +170,9 @@ function toWire(message: NetworkMessage): CborValue {
     case 'data-request':
       return ['data-request', message.id, message.request, message.encryptionKey];
     case 'data-response': return ['data-response', message.id, message.body];
+    case 'subject-eval-request':
+      return ['subject-eval-request', message.id, [...message.blinded]];
+    case 'subject-eval-response': return ['subject-eval-response', message.id, message.body];
   }
 }
 
@@ -234,8 +256,26 @@ export function decodeMessage(bytes: Uint8Array): NetworkMessage {
       return { type: 'data-response', id: bytesField(fields[1], 'request id', 16, 16),
         body: bytesField(fields[2], 'response', 1, limits.exchangeResponseBytesMax) };
     }
+    case 'subject-eval-request': return subjectEvalRequestOf(fields);
+    case 'subject-eval-response': {
+      expectLength(fields, 3);
+      return { type: 'subject-eval-response', id: bytesField(fields[1], 'request id', 16, 16),
+        body: bytesField(fields[2], 'evaluation', 1, limits.exchangeRequestBytesMax) };
+    }
     default: throw malformed('unknown message type');
   }
+}
+
+function subjectEvalRequestOf(fields: readonly CborValue[]): SubjectEvalRequestMessage {
+  expectLength(fields, 3);
+  const blinded = fields[2];
+  if (!Array.isArray(blinded) || blinded.length < 1 ||
+      blinded.length > limits.subjectEvalBatchMax) {
+    throw malformed(`an evaluation names 1-${limits.subjectEvalBatchMax} elements`);
+  }
+  return { type: 'subject-eval-request', id: bytesField(fields[1], 'request id', 16, 16),
+    blinded: (blinded as readonly CborValue[]).map((element) =>
+      bytesField(element, 'blinded element', 32, 32)) };
 }
 
 function partCountField(value: CborValue | undefined): number {

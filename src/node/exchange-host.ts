@@ -26,6 +26,9 @@ export interface NodeExchangeInit {
   readonly dataDir: string;
   /** Admits a transaction this node signed, as a client's would be. */
   readonly admit: (bytes: Uint8Array) => Promise<Hash>;
+  /** Subject ids of normalized personal ids, through the subject-key agencies (ADR 0013). */
+  readonly deriveSubjects?: (ids: readonly string[], progress?: (derived: number) => void) =>
+    Promise<readonly string[]>;
   readonly log: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) =>
     void;
 }
@@ -57,6 +60,7 @@ export class NodeExchange {
         .filter((peer) => peer.agency === agency)
         .map((peer): ExchangePeer => ({ address: peer.address, agency: peer.agency })),
       send: (peer, message) => { init.network.send(peer, message); },
+      ...(init.deriveSubjects === undefined ? {} : { deriveSubjects: init.deriveSubjects }),
       log: init.log,
     });
   }

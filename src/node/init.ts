@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ErrorCode, ZwError, toHex } from '../core/index.js';
-import { createKeystore, getSuite } from '../crypto/index.js';
-import type { CryptoSuite, KeyPair, SuiteName } from '../crypto/index.js';
+import { createKeystore, generateOprfKey, getSuite } from '../crypto/index.js';
+import type { CryptoSuite, KeyPair, OprfKeyPair, SuiteName } from '../crypto/index.js';
 import { checkGenesis, defaultParams } from '../ledger/index.js';
 import type { Genesis, GenesisContract } from '../ledger/index.js';
 import { createAgencyCa, issueNodeCertificate } from '../network/index.js';
@@ -14,6 +14,8 @@ import type { CertificateKeyPair } from '../network/index.js';
 import { checkAgencyCertificates } from './agency-ca.js';
 import { catalogContract, sharingContract } from '../exchange/index.js';
 import { configFileName } from './config.js';
+import { subjectCommitteeOf, subjectKeyFileName, writeSubjectKeyFile } from './subject-keys.js';
+import type { GenesisSubjects } from './subject-keys.js';
 import { buildContractSync, contractEntry, contractsRoot } from './contract-build.js';
 import type { NodeConfig } from './config.js';
 
@@ -45,6 +47,18 @@ export interface InitOptions {
    * the issuers up to a self-signed root, and the P-256 TLS CA it issued naming the agency.
    */
   readonly pki?: Readonly<Record<string, AgencyPki>>;
+  /**
+   * The subject-key agencies (ADR 0013), by slug or id, in order: each gets its own VOPRF key
+   * in its node's home, and the genesis lists their public keys. Default: the public-security
+   * bureau and the data bureau when present, then the first agencies, two in all (one on a
+   * one-agency network).
+   */
+  readonly subjectKeyAgencies?: readonly string[];
+  /**
+   * Agencies whose `subject-credential` members may issue citizens' subject credentials, by
+   * slug or id. Default: the public-security bureau when present, else the first agency.
+   */
+  readonly credentialIssuers?: readonly string[];
 }
 
 /**
@@ -201,7 +215,8 @@ export function initNetwork(options: InitOptions): NetworkManifest {
   // The network's contract deployer (<dir>/admin.key): until governance decides deployments, the
   // genesis list `contractDeployers` is the whole policy, and it names only this key.
   const contractAdmin = suite.generateKeyPair();
-  const genesis: Genesis = {
+  const subjectKeys = subjectKeyHolders(agencies, options.subjectKeyAgencies);
+  const genesis: Genesis & { subjects: GenesisSubjects } = {
     chainId,
     suite: options.suite,
     genesisTime: options.genesisTime ?? Date.now(),
@@ -219,8 +234,14 @@ export function initNetwork(options: InitOptions): NetworkManifest {
       contractDeployers: [toHex(suite.address(contractAdmin.publicKey))] },
     contracts: governmentApplications(dataAuthority(all.map(({ agency }) => agency),
       options.dataAuthority)),
+    subjects: {
+      keys: subjectKeys.map(({ agency, key }) => ({ agency: agency.id,
+        publicKey: toHex(key.publicKey) })),
+      credentialIssuers: credentialIssuers(agencies, options.credentialIssuers),
+    },
   };
   checkGenesis(genesis);
+  subjectCommitteeOf(genesis);
   mkdirSync(dir, { recursive: true });
   writeKeystore(suite, contractAdmin, join(dir, 'admin.key'), join(dir, 'admin.passphrase'),
     options.passphrase);
@@ -231,6 +252,13 @@ export function initNetwork(options: InitOptions): NetworkManifest {
     peers: all.map((_, j) => ({ host, port: basePort + 101 + j })).filter((_, j) => j !== i),
     passphrase: options.passphrase,
   }, materials, i < validatorCount));
+  // Each subject key goes to its own agency's node home only, sealed under that node's key.
+  for (const { agency, key } of subjectKeys) {
+    const materials = all.find((candidate) => candidate.agency.id === agency.id);
+    if (materials === undefined) continue;
+    writeSubjectKeyFile(join(dir, agency.slug, subjectKeyFileName), suite, chainId,
+      materials.nodeKey.privateKey, key);
+  }
   const manifest: NetworkManifest = { chainId, suite: options.suite, nodes };
   writeFileSync(join(dir, networkFileName), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
@@ -278,6 +306,35 @@ function dataAuthority(agencies: readonly SampleAgency[], wanted: string | undef
     throw new ZwError(ErrorCode.INVALID_ARGUMENT, `no agency ${wanted ?? ''} for the data authority`);
   }
   return found.id;
+}
+
+function findAgency(agencies: readonly SampleAgency[], wanted: string, what: string):
+  SampleAgency {
+  const found = agencies.find((agency) => agency.slug === wanted || agency.id === wanted);
+  if (found === undefined) {
+    throw new ZwError(ErrorCode.INVALID_ARGUMENT, `no agency ${wanted} ${what}`);
+  }
+  return found;
+}
+
+/** The subject-key agencies and a fresh key for each (see InitOptions.subjectKeyAgencies). */
+function subjectKeyHolders(agencies: readonly SampleAgency[], wanted: readonly string[] |
+  undefined): { agency: SampleAgency; key: OprfKeyPair }[] {
+  const chosen = wanted === undefined
+    ? [...agencies.filter((agency) => agency.slug === 'police' || agency.slug === 'data'),
+      ...agencies].filter((agency, index, list) => list.indexOf(agency) === index)
+      .slice(0, Math.min(2, agencies.length))
+    : wanted.map((name) => findAgency(agencies, name, 'to hold a subject key'));
+  return chosen.map((agency) => ({ agency, key: generateOprfKey() }));
+}
+
+function credentialIssuers(agencies: readonly SampleAgency[], wanted: readonly string[] |
+  undefined): string[] {
+  if (wanted !== undefined) {
+    return wanted.map((name) => findAgency(agencies, name, 'to issue credentials').id);
+  }
+  const issuer = agencies.find((agency) => agency.slug === 'police') ?? agencies[0];
+  return issuer === undefined ? [] : [issuer.id];
 }
 
 /** Contract folders under contracts/ are built once per process; their bundles do not change. */

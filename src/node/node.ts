@@ -26,7 +26,7 @@ import { ChainStore, SignerStateFile } from '../storage/index.js';
 import { createApiServer } from '../api/index.js';
 import type {
   ApiBackend, BlockLookup, ChainEvent, DataQueries, ExchangeBackend, NodeStatus, StateLookup,
-  TxLookup,
+  SubjectBackend, TxLookup,
 } from '../api/index.js';
 import { createNetwork } from '../network/index.js';
 import type { Network, PeerCandidate, PeerMessage } from '../network/index.js';
@@ -41,6 +41,8 @@ import { ConsensusDriver, systemClock } from './consensus-driver.js';
 import { catchUpDataIndex, projectDataEvents } from './data-index.js';
 import { NodeExchange } from './exchange-host.js';
 import { loadGenesisFile } from './genesis.js';
+import { readSubjectKeyFile, subjectCommitteeOf, subjectKeyFileName } from './subject-keys.js';
+import { SubjectService } from './subject-service.js';
 import { VerifyPool } from './verify-pool.js';
 import { loadVm } from './vm-loader.js';
 import type { VmModule } from '../vm/index.js';
@@ -52,6 +54,8 @@ export interface NodeInit {
   readonly passphrase: string;
   /** Signature-check worker threads; 0 checks inline. Default: 1. */
   readonly verifyThreads?: number;
+  /** Subject-id worker threads (ADR 0013); 0 runs inline. Default: 0 when verifyThreads is. */
+  readonly subjectThreads?: number;
   /** Overrides the API port in config.json (0 picks a free port). */
   readonly apiPort?: number;
   /** Overrides the peer port in config.json (0 picks a free port). */
@@ -74,6 +78,7 @@ export class ZhengwuNode implements ApiBackend {
   readonly driver: ConsensusDriver;
   readonly network: Network;
   readonly exchange: NodeExchange;
+  readonly subjects: SubjectService;
 
   private constructor(
     readonly config: NodeConfig,
@@ -86,6 +91,7 @@ export class ZhengwuNode implements ApiBackend {
     home: string,
     p2pPort: number,
     vm: VmModule,
+    subjectThreads = 1,
   ) {
     const genesis = loaded;
     const suite = genesis.suite;
@@ -140,11 +146,14 @@ export class ZhengwuNode implements ApiBackend {
       onCommitted: (applied) => this.committed(applied),
       log,
     });
+    this.subjects = this.subjectService(home, subjectThreads);
     this.exchange = new NodeExchange({ suite, chainId: genesis.chainId, agency: config.agency,
       key, txGasMax: params.txGasMax, chain: this.chain, identify, network: this.network,
       dataDir: resolve(home, config.dataDir), admit: (bytes) => this.admit(bytes, true),
+      deriveSubjects: (ids, progress) => this.subjects.derive(ids, progress),
       log: (level, message, fields) => log[level](fields, message) });
     this.network.onMessage((from, message) => {
+      if (this.subjects.onPeerMessage(from, message)) return;
       if (!this.exchange.onPeerMessage(from, message)) this.onPeerMessage(from.address, message);
     });
   }
@@ -166,7 +175,8 @@ export class ZhengwuNode implements ApiBackend {
     const pool = new VerifyPool({ suite: genesis.suite.name, threads: init.verifyThreads ?? 1 });
     const vm = await loadVm();
     const node = new ZhengwuNode(config, genesis, key, store, signer, pool, log, home,
-      init.p2pPort ?? config.p2p.port, vm);
+      init.p2pPort ?? config.p2p.port, vm,
+      init.subjectThreads ?? (init.verifyThreads === 0 ? 0 : 1));
     node.refreshTrust();
     await node.network.start();
     node.api = await createApiServer(node, {
@@ -194,6 +204,7 @@ export class ZhengwuNode implements ApiBackend {
     this.driver.stop();
     await this.api?.close();
     this.exchange.close();
+    await this.subjects.close();
     await this.network.stop();
     await this.pool.close();
     this.store.close();
@@ -253,8 +264,12 @@ export class ZhengwuNode implements ApiBackend {
       this.admit(message.tx, false).catch(() => undefined);
       return;
     }
-    // Data-exchange messages went to the exchange before this (see the network handler).
-    if (message.type === 'data-request' || message.type === 'data-response') return;
+    // Data-exchange and subject messages went to their services before this (see the network
+    // handler).
+    if (message.type === 'data-request' || message.type === 'data-response' ||
+        message.type === 'subject-eval-request' || message.type === 'subject-eval-response') {
+      return;
+    }
     this.driver.onMessage(peer, message);
   }
 
@@ -428,6 +443,49 @@ export class ZhengwuNode implements ApiBackend {
       fetchData: (request) => service.fetch(request),
       dataset: (entry) => datasets.dataset(entry),
     };
+  }
+
+  /** Subject ids (ADR 0013): derivation, usage proofs, and uploads stored as jobs. */
+  subjectBackend(): SubjectBackend {
+    const { service } = this.exchange;
+    return {
+      deriveSubjects: (request) => this.subjects.deriveForMember(request),
+      authorizeUsage: (subject, proof) => this.subjects.authorizeUsage(subject, proof),
+      startUpload: (request) => service.startUpload(request),
+      uploadJob: (id) => service.uploadJob(id),
+    };
+  }
+
+  /** The node's subject service: the genesis committee and this agency's key, if it holds one. */
+  private subjectService(home: string, threads: number): SubjectService {
+    const { suite, chainId } = this.loaded;
+    const committee = subjectCommitteeOf(this.loaded.genesis);
+    const listed = committee?.keys.find((entry) => entry.agency === this.config.agency);
+    const key = readSubjectKeyFile(resolve(home, subjectKeyFileName), suite, chainId,
+      this.key.privateKey, listed?.publicKey);
+    return new SubjectService({ suite, chainId, agency: this.config.agency, committee, key,
+      threads }, {
+      height: () => this.chain.height,
+      identify: (address) => {
+        const who = this.identify(this.chain.latestState, address, 'sharing',
+          this.chain.height + 1);
+        if (who instanceof ZwError) return who;
+        return who.agency === null ? null : { agency: who.agency, roles: who.roles };
+      },
+      authorityAgency: () => {
+        try {
+          const config = this.chain.query('catalog', 'config', null) as
+            { authorityAgency?: string } | null;
+          return config?.authorityAgency ?? null;
+        } catch {
+          return null;
+        }
+      },
+      peersOf: (agency) => this.network.peers().filter((peer) => peer.agency === agency)
+        .map((peer) => ({ address: peer.address, agency: peer.agency })),
+      send: (peer, message) => { this.network.send(peer, message); },
+      log: (level, message, fields) => this.log[level](fields, message),
+    });
   }
 
   dataQueries(): DataQueries {

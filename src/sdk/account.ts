@@ -5,8 +5,8 @@ import {
   asChainId, encodeExchangeRequest, exchangeRequestSignBytes, toHex,
 } from '../core/index.js';
 import type { CborValue, ChainId, ExchangeAction, Height } from '../core/index.js';
-import { randomBytes } from '../crypto/index.js';
-import type { CryptoSuite, KeyPair } from '../crypto/index.js';
+import { issueSubjectCredential, randomBytes, signSubjectRequest } from '../crypto/index.js';
+import type { CryptoSuite, KeyPair, SubjectAction } from '../crypto/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import type { ZhengwuClient, TxView } from './client.js';
 
@@ -101,6 +101,26 @@ export class Account {
       expiryHeight: height + validForBlocks, nonce: randomBytes(16), body };
     return encodeExchangeRequest({ ...request,
       signature: this.suite.sign(this.key.privateKey, exchangeRequestSignBytes(request)) });
+  }
+
+  /** A subject request (ADR 0013) signed by this member: derive ids, or read usage as auditor. */
+  async subjectRequest(action: SubjectAction, body: CborValue, validForBlocks = 20):
+    Promise<Uint8Array> {
+    const info = await this.chainInfo();
+    const height = await this.recentHeight(info.height);
+    return signSubjectRequest(this.suite, this.key.privateKey, { chainId: info.chainId, action,
+      signer: this.key.publicKey, expiryHeight: height + validForBlocks, nonce: randomBytes(16),
+      body });
+  }
+
+  /** A subject credential signed by this member (who needs the `subject-credential` role). */
+  async subjectCredential(subject: string, holder: Uint8Array, validForBlocks: number):
+    Promise<{ credential: Uint8Array; expiryHeight: number }> {
+    const info = await this.chainInfo();
+    const height = await this.recentHeight(info.height);
+    const expiryHeight = height + validForBlocks;
+    return { expiryHeight, credential: issueSubjectCredential(this.suite, this.key,
+      { chainId: info.chainId, subject, holder, expiryHeight }) };
   }
 
   async send(contract: string, method: string, args: CborValue, options: SendOptions = {}):

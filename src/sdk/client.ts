@@ -96,12 +96,14 @@ export class ZhengwuClient {
     this.timeoutMs = init.timeoutMs ?? requestTimeoutMs;
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown,
+    headers: Readonly<Record<string, string>> = {}): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${this.url}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: body === undefined ? { ...headers }
+          : { ...headers, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -131,13 +133,14 @@ export class ZhengwuClient {
   }
 
   /** GETs a JSON route of API v1; undefined query parameters are left out. */
-  get<T>(path: string, query: Readonly<Record<string, string | number | undefined>> = {}):
-    Promise<T> {
+  get<T>(path: string, query: Readonly<Record<string, string | number | undefined>> = {},
+    headers: Readonly<Record<string, string>> = {}): Promise<T> {
     const search = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) {
       if (value !== undefined) search.set(name, String(value));
     }
-    return this.request('GET', search.size > 0 ? `${path}?${search.toString()}` : path);
+    return this.request('GET', search.size > 0 ? `${path}?${search.toString()}` : path,
+      undefined, headers);
   }
 
   status(): Promise<StatusView> {

@@ -13,7 +13,10 @@ import { trustAfterScheduleEntry } from './validators.js';
 import { verifyStateView } from './verify.js';
 import type { TrustedChain } from './verify.js';
 
-export { deriveSubjectId, normalizePersonalId } from '../crypto/index.js';
+import { usageProof, usageProofHeader } from './subjects.js';
+import type { UsageReader } from './subjects.js';
+
+export { normalizePersonalId } from '../crypto/index.js';
 
 export const evidenceFormat = 'zhengwu-evidence/1';
 const sharingContract = 'sharing';
@@ -152,9 +155,15 @@ export function receipts(client: ZhengwuClient, options: ReceiptSearchOptions = 
   return client.get('/v1/receipts', { ...options });
 }
 
-export function usage(client: ZhengwuClient, subject: string, options: PageOptions = {}):
-  Promise<UsagePage> {
-  return client.get(`/v1/usage/${encodeURIComponent(subject)}`, { ...options });
+/**
+ * A subject's usage log, read with a fresh proof signed by `reader`: the citizen's key with the
+ * credential that names it, or an auditor's member key (ADR 0013).
+ */
+export async function usage(client: ZhengwuClient, subject: string, reader: UsageReader,
+  options: PageOptions = {}): Promise<UsagePage> {
+  const proof = await usageProof(client, reader, subject);
+  return client.get(`/v1/usage/${encodeURIComponent(subject)}`, { ...options },
+    { [usageProofHeader]: proof });
 }
 
 export function evidenceBundle(client: ZhengwuClient, receiptId: string):

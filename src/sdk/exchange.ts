@@ -80,8 +80,41 @@ export async function uploadDataset(account: Account, dataset: { entry: string;
       ...(record.subject === undefined ? {} : { subject: record.subject }),
       data: { ...record.data } })),
   });
-  return account.client.post('/v1/exchange/datasets', { request: toBase64(request) });
+  // The node answers at once with a job: deriving subject ids from personal ids through the
+  // subject-key agencies takes minutes for a large dataset (ADR 0013), so the SDK polls.
+  let job = await account.client.post<UploadJob>('/v1/exchange/uploads',
+    { request: toBase64(request) });
+  const deadline = Date.now() + uploadWaitMs;
+  while (job.status !== 'stored') {
+    if (job.status === 'failed') {
+      throw new ZwError((job.error?.code ?? ErrorCode.INTERNAL) as ErrorCode,
+        job.error?.message ?? 'the upload failed');
+    }
+    if (Date.now() > deadline) {
+      throw new ZwError(ErrorCode.UNAVAILABLE, `upload job ${job.id} still ${job.status} ` +
+        `(${job.derived} of ${job.total} subject ids) after ${uploadWaitMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, uploadPollMs));
+    job = await account.client.get<UploadJob>(`/v1/exchange/uploads/${job.id}`);
+  }
+  if (job.result === null) throw new ZwError(ErrorCode.INTERNAL, 'a stored job has no result');
+  return job.result;
 }
+
+/** An upload job as the node reports it (GET /v1/exchange/uploads/:id). */
+export interface UploadJob {
+  readonly id: string;
+  readonly entry: string;
+  readonly status: 'deriving' | 'storing' | 'stored' | 'failed';
+  readonly derived: number;
+  readonly total: number;
+  readonly result: UploadReceipt | null;
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+const uploadPollMs = 250;
+/** About 200,000 personal ids at the committee's pace, with room. */
+const uploadWaitMs = 60 * 60_000;
 
 export function datasetInfo(client: ZhengwuClient, entry: string): Promise<DatasetInfo> {
   return client.get(`/v1/exchange/datasets/${encodeURIComponent(entry)}`);

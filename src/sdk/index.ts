@@ -25,8 +25,13 @@ export type {
 export { trustAtHeight } from './validators.js';
 export {
   searchCatalog, sharingRequests, receipts, usage, evidenceBundle, verifyEvidenceBundle,
-  deriveSubjectId, normalizePersonalId, evidenceFormat,
+  normalizePersonalId, evidenceFormat,
 } from './data.js';
+export {
+  deriveSubjects, createCitizenKey, issueCredential, credentialFile, readCredentialFile,
+  credentialSubject, usageProof, citizenKeyFromHex, credentialFormat, usageProofHeader,
+} from './subjects.js';
+export type { UsageReader, CredentialFile } from './subjects.js';
 export type {
   Page, CatalogEntryView, SharingRequestView, AccessReceiptView, UsageItem, UsagePage,
   PageOptions, CatalogSearchOptions, RequestSearchOptions, ReceiptSearchOptions, EvidenceBundle,

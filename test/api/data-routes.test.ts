@@ -4,7 +4,9 @@
 // placeholder, evidence for unknown receipts a 404, and bad query strings a 400
 // INVALID_ARGUMENT; the routes and their schemas are in /openapi.json.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receipts, searchCatalog, sharingRequests, usage } from '../../src/sdk/index.js';
+import {
+  getSuite, receipts, searchCatalog, sharingRequests, usage,
+} from '../../src/sdk/index.js';
 import { coverSubject, entryCode, startDataNode, subject, taxAgency } from '../sdk/data-fixture.js';
 import type { DataNode } from '../sdk/data-fixture.js';
 
@@ -74,7 +76,8 @@ describe('requests and receipts', () => {
 
 describe('the citizen\'s usage log', () => {
   it('lists every access newest first, a covert one as a placeholder', async () => {
-    const page = await usage(data.client, subject);
+    const auditor = { suite: getSuite('intl'), key: data.officerKey, credential: null };
+    const page = await usage(data.client, subject, auditor);
     expect(page.items).toEqual([
       { id: data.covertReceipt, covert: true, disclosureHeight: 1_000_000 },
       { id: data.openReceipt, covert: false, time: expect.any(Number) as number,
@@ -82,13 +85,13 @@ describe('the citizen\'s usage log', () => {
         entry: entryCode, items: ['name', 'creditCode'], outcome: 'served' },
     ]);
     expect(page.next).toBeNull();
-    const covertOnly = await usage(data.client, coverSubject);
+    const covertOnly = await usage(data.client, coverSubject, auditor);
     expect(covertOnly.items).toEqual([expect.objectContaining({ covert: true })]);
-    const paged = await usage(data.client, subject, { limit: 1 });
+    const paged = await usage(data.client, subject, auditor, { limit: 1 });
     expect(paged.next).toBe(data.covertReceipt);
-    expect((await usage(data.client, subject, { after: paged.next ?? '' })).items
+    expect((await usage(data.client, subject, auditor, { after: paged.next ?? '' })).items
       .map((item) => item.id)).toEqual([data.openReceipt]);
-    expect((await usage(data.client, 'c3'.repeat(32))).items).toEqual([]);
+    expect((await usage(data.client, 'c3'.repeat(32), auditor)).items).toEqual([]);
   });
 });
 

@@ -11,7 +11,7 @@ import {
   ZwError, decode, encode, encodeExchangeRequest, exchangeRequestSignBytes, toHex,
 } from '../../src/core/index.js';
 import type { CborValue, ExchangeAction } from '../../src/core/index.js';
-import { deriveSubjectId, randomBytes } from '../../src/crypto/index.js';
+import { generateOprfKey, randomBytes } from '../../src/crypto/index.js';
 import type { KeyPair } from '../../src/crypto/index.js';
 import { ExchangeService, encodePayload } from '../../src/exchange/index.js';
 import type { ExchangeHost, ExchangeIdentity, ExchangePeer } from '../../src/exchange/index.js';
@@ -19,6 +19,7 @@ import type { DataRequestMessage, DataResponseMessage } from '../../src/network/
 import {
   LocalChain, buildContractSync, contractEntry, contractsRoot, loadVm,
 } from '../../src/node/index.js';
+import { SubjectService } from '../../src/node/subject-service.js';
 import { DatasetStore } from '../../src/storage/index.js';
 
 const market = 'CN-BJ/GOV/11110000000000001M/market';
@@ -45,6 +46,13 @@ let chain: LocalChain;
 const dir = mkdtempSync(join(tmpdir(), 'zw-exchange-'));
 const identities = new Map<string, ExchangeIdentity>();
 const nodes = new Map<string, Node>();
+/** A one-agency subject-key committee (ADR 0013), run inline: the real derivation. */
+const subjectKey = generateOprfKey();
+let subjects: SubjectService;
+
+function subjectOf(personalId: string): Promise<string> {
+  return subjects.derive([personalId]).then((ids) => ids[0] as string);
+}
 
 function member(agency: string, roles: string[]): KeyPair {
   const key = chain.account();
@@ -87,6 +95,7 @@ function startNode(agency: string): Node {
       const sent = self?.tamper === undefined ? message : self.tamper(message);
       setImmediate(() => target?.service.onMessage({ address, agency }, sent));
     },
+    deriveSubjects: (ids, progress) => subjects.derive(ids, progress),
     log: () => undefined,
   };
   const node: Node = { agency, address, key,
@@ -131,6 +140,11 @@ function receiptsOnChain(): Record<string, CborValue>[] {
 
 beforeAll(async () => {
   chain = new LocalChain(await loadVm());
+  subjects = new SubjectService({ suite: chain.suite, chainId, agency: market,
+    committee: { keys: [{ agency: market, publicKey: subjectKey.publicKey }],
+      credentialIssuers: [] }, key: subjectKey, threads: 0 }, {
+    height: () => chain.height, identify: () => null, authorityAgency: () => null,
+    peersOf: () => [], send: () => undefined, log: () => undefined });
   const build = (name: string): string =>
     buildContractSync(contractEntry(join(contractsRoot, name))).code;
   expect(chain.deploy('catalog', build('catalog'), { authorityAgency }).status).toBe('ok');
@@ -180,7 +194,7 @@ describe('uploads', () => {
     expect(chain.query('sharing', 'dataset', { entry: registry })).toMatchObject({ version: 1,
       records: 2, hash: result.hash, by: marketNode.address });
     const rows = marketNode.store.records(registry, { offset: 0, limit: 10 });
-    expect(rows.map((row) => row.subject)).toEqual([deriveSubjectId(citizen, chainId), null]);
+    expect(rows.map((row) => row.subject)).toEqual([await subjectOf(citizen), null]);
     // Neither the names nor the personal id are anywhere in the provider's files.
     for (const file of readdirSync(dir).filter((name) => name.startsWith('market'))) {
       const raw = readFileSync(join(dir, file));
@@ -207,7 +221,7 @@ describe('uploads', () => {
 
 describe('fetches', () => {
   it('serves the granted items, recorded and acknowledged on chain', async () => {
-    const subject = deriveSubjectId(citizen, chainId);
+    const subject = await subjectOf(citizen);
     const request = signed(taxStaff, 'fetch', fetchBody({ subjects: [subject] }));
     const result = await taxNode.service.fetch(request);
     expect(result.payload.records).toEqual([{ subject,
@@ -224,7 +238,7 @@ describe('fetches', () => {
 
   it('keeps a covert access from the person until its disclosure height, never omitting it',
     async () => {
-      const subject = deriveSubjectId(citizen, chainId);
+      const subject = await subjectOf(citizen);
       const disclosureHeight = chain.height + 50;
       const covert = await taxNode.service.fetch(signed(taxStaff, 'fetch',
         fetchBody({ subjects: [subject], disclosureHeight })));

@@ -1,12 +1,16 @@
 // Proves the audit commands end to end against a node: `zw audit receipts` lists receipts,
 // `zw audit evidence` writes a bundle that `zw audit verify` accepts offline from the genesis
-// file and refuses once tampered, and `zw usage` shows the covert placeholder and derives a
-// subject id from a national id locally.
+// file and refuses once tampered, and `zw usage` shows the covert placeholder to an auditor,
+// and a citizen their own log with a credential from `zw citizen issue` (ADR 0013).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditCommand, usageCommand } from '../../src/cli/audit-command.js';
+import { citizenCommand } from '../../src/cli/citizen-command.js';
+import {
+  Account, createKeystore, getSuite, identityCall, openKeystore,
+} from '../../src/sdk/index.js';
 import type { Command } from 'commander';
 import { provableBundle, startDataNode, subject } from './data-fixture.js';
 import type { DataNode } from './data-fixture.js';
@@ -71,17 +75,47 @@ describe('zw audit and zw usage', () => {
     expect(refused.err).toContain('INVALID_PROOF');
   });
 
-  it('lists a subject\'s accesses and derives subject ids locally', async () => {
-    const node = ['--node', data.running.url];
-    const listed = await zw(usageCommand(), [subject, ...node]);
-    expect(listed.out).toContain('covert access, disclosed from height 1000000');
-    expect(listed.out).toContain('tax registration check');
-    const derived = await zw(usageCommand(), ['--national-id', '11010519491231002X', ...node,
-      '--json']);
-    expect(derived.code, derived.err).toBe(0);
-    expect(JSON.parse(derived.out)).toMatchObject({ subject: expect.stringMatching(
-      /^[0-9a-f]{64}$/) as string, items: [] });
-    const neither = await zw(usageCommand(), node);
-    expect(neither.err).toContain('give a subject id or --national-id');
-  });
+  it('lists a subject\'s accesses for an auditor, and a citizen\'s own with a credential',
+    async () => {
+      const node = ['--node', data.running.url];
+      const suite = getSuite('intl');
+      const pass = join(dir, 'pass');
+      writeFileSync(pass, 'citizen pass\n');
+      const auditorKey = join(dir, 'auditor.key');
+      writeFileSync(auditorKey, createKeystore(suite, data.officerKey, 'citizen pass'));
+      const signer = ['--passphrase-file', pass];
+      const listed = await zw(usageCommand(), [subject, '--key', auditorKey, ...signer, ...node]);
+      expect(listed.code, listed.err).toBe(0);
+      expect(listed.out).toContain('covert access, disclosed from height 1000000');
+      expect(listed.out).toContain('tax registration check');
+      // A citizen makes a key; a subject-credential member issues the credential.
+      const citizenKey = join(dir, 'citizen.key');
+      const made = await zw(citizenCommand(), ['key', '--out', citizenKey, ...signer, ...node]);
+      expect(made.code, made.err).toBe(0);
+      const officerKey = join(dir, 'officer.key');
+      const officer = suite.generateKeyPair();
+      writeFileSync(officerKey, createKeystore(suite, officer, 'citizen pass'));
+      const admin = new Account(suite, openKeystore(readFileSync(join(data.running.dir,
+        'admins', 'market.key'), 'utf8'), data.running.passphrase), data.client);
+      await identityCall(admin, 'registerMember', { publicKey: officer.publicKey,
+        roles: ['subject-credential'] });
+      const credential = join(dir, 'credential.json');
+      const issued = await zw(citizenCommand(), ['issue', '--national-id', '11010519491231002X',
+        '--holder', citizenKey, '--out', credential, '--key', officerKey, ...signer, ...node]);
+      expect(issued.code, issued.err).toBe(0);
+      const own = await zw(usageCommand(), ['--key', citizenKey, '--credential', credential,
+        ...signer, ...node, '--json']);
+      expect(own.code, own.err).toBe(0);
+      const file = JSON.parse(readFileSync(credential, 'utf8')) as { subject: string };
+      expect(JSON.parse(own.out)).toMatchObject({ subject: file.subject, items: [] });
+      // The citizen's key without the credential, or for another subject, is refused.
+      const bare = await zw(usageCommand(), [file.subject, '--key', citizenKey, ...signer,
+        ...node]);
+      expect(bare.err).toContain('SUBJECT_PROOF_INVALID');
+      const other = await zw(usageCommand(), [subject, '--key', citizenKey, '--credential',
+        credential, ...signer, ...node]);
+      expect(other.err).toContain('SUBJECT_PROOF_INVALID');
+      const neither = await zw(usageCommand(), ['--key', citizenKey, ...signer, ...node]);
+      expect(neither.err).toContain('give a subject id or --credential');
+    });
 });

@@ -8,7 +8,7 @@ import type { CborValue } from '../../src/core/index.js';
 import {
   Account, ZhengwuClient, evidenceBundle, getSuite, identityCall, openKeystore, receiptResult,
 } from '../../src/sdk/index.js';
-import type { EvidenceBundle } from '../../src/sdk/index.js';
+import type { EvidenceBundle, KeyPair } from '../../src/sdk/index.js';
 import { startInProcessNode } from '../helpers/in-process.js';
 import type { InProcessNode } from '../helpers/in-process.js';
 
@@ -23,6 +23,8 @@ export interface DataNode {
   readonly agency: string;
   /** An officer of the agency with staff, data-authority and operator roles. */
   readonly officer: Account;
+  /** The officer's key: an auditor's usage reader (ADR 0013). */
+  readonly officerKey: KeyPair;
   /** Receipt ids: an open access and a covert one, both about `subject`. */
   readonly openReceipt: string;
   readonly covertReceipt: string;
@@ -81,7 +83,8 @@ export async function startDataNode(): Promise<DataNode> {
   // One more block, so the next header signs the receipts' state.
   await identityCall(admin, 'setRoles', { address: suite.address(key.publicKey),
     roles: ['staff', 'data-authority', 'operator'] });
-  return { running, client, agency: status.agency, officer, openReceipt, covertReceipt };
+  return { running, client, agency: status.agency, officer, officerKey: key, openReceipt,
+    covertReceipt };
 }
 
 /** Fetches a bundle, retrying while the receipt's block is not yet signed by a later one. */
