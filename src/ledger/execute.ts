@@ -16,6 +16,7 @@ import { evidenceId } from './validate.js';
 import { accountContract, stateTreeKey } from './state-keys.js';
 import { decodeTx, verifyTxSignature } from './tx.js';
 import type { SignedTx, TxEnvelope } from './tx.js';
+import { EngineFault, isEngineFault } from '../vm/index.js';
 
 /** Gas schedule: fixed costs that every node charges identically. */
 export const gasCosts = {
@@ -193,6 +194,8 @@ function runSystemCall(
   try {
     method.run(ctx, call.args);
   } catch (error) {
+    const fault = asFault(error);
+    if (fault !== undefined) throw fault;
     throw new ZwError(ErrorCode.INVALID_ARGUMENT, `genesis call ${index} ` +
       `(${call.contract}.${call.method}) failed: ${(error as Error).message}`);
   }
@@ -214,6 +217,24 @@ function recordEvidence(
     recorded.push({ id, evidence: item });
   }
   return recorded;
+}
+
+/**
+ * Errors that say the node could not run a transaction to its deterministic end, rather than
+ * anything about the transaction: the contract engine faulted, or this process ran out of native
+ * stack (V8's RangeError, which depends on how deep the host was) or hit a WebAssembly trap.
+ * Writing a receipt for one would record one node's accident as the chain's result, so they
+ * stop the block instead (the node then stops at that height; see ADR 0012). Other errors keep
+ * becoming failed receipts: a ZwError is a result, and a plain Error from a bug in host code
+ * happens alike on every node.
+ */
+function asFault(error: unknown): EngineFault | undefined {
+  if (isEngineFault(error)) return error;
+  const nativeStack = error instanceof RangeError && /call stack/i.test(error.message);
+  const trap = error instanceof Error && error.name === 'RuntimeError';
+  if (!nativeStack && !trap) return undefined;
+  return new EngineFault(`execution failed outside the contract's control: ` +
+    `${(error as Error).name}: ${(error as Error).message}`);
 }
 
 function failedReceipt(txHash: Hash, error: unknown, gasUsed: number): Receipt {
@@ -260,6 +281,8 @@ function executeTx(
     txWrites.mergeInto(blockWrites);
     return { txHash: hash, status: 'ok', error: '', gasUsed: meter.used, events, result };
   } catch (error) {
+    const fault = asFault(error);
+    if (fault !== undefined) throw fault;
     if (!isZwError(error) && !(error instanceof Error)) throw error;
     return failedReceipt(hash, error, meter.used);
   }

@@ -4,6 +4,11 @@ export { instrument, forbiddenGlobals, meterName, reservedPrefix } from './instr
 export type { InstrumentResult } from './instrument.js';
 export { ContractVm, ContractSession, vmGasCosts } from './runtime.js';
 export type { VmModule, MethodKind, CallInfo, ContractHost } from './runtime.js';
+export { EngineFault, QuickJsEngine, isEngineFault } from './engine.js';
+export type {
+  CallOutcome, CallRequest, EngineFrame, HostCallback, HostReply, HostRequest, OpenedSession,
+  VmEngine,
+} from './engine.js';
 export { KeyIndex, dataKey } from './key-index.js';
 export type { RawState, RangeOptions } from './key-index.js';
 export { toVmText, fromVmText } from './values.js';

@@ -1,20 +1,22 @@
-// The contract runtime: QuickJS compiled to WebAssembly, one runtime and context per contract per
-// block (a "session"), with a memory limit, a stack limit, the prelude's hardened globals and
-// the instrumented code's step counter. The host side of every crossing lives here: it turns
-// steps into gas on the caller's meter, checks and converts values, and maps every failure to a
-// ZwError for the receipt. Pure: the loaded WebAssembly module is passed in (see
-// src/node/vm-loader.ts), and nothing here reads a clock, draws randomness or awaits.
-import type {
-  QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule,
-} from 'quickjs-emscripten-core';
+// The contract runtime's ledger side: one session per contract per block, over an engine that
+// runs QuickJS (./engine.ts, in this thread or in a worker). Every crossing lands here: steps
+// become gas on the caller's meter, values are checked and converted, state and events go
+// through the host, and every failure becomes a ZwError for the receipt, except a fault of the
+// engine itself (EngineFault), which no receipt may record (see ADR 0012). Pure: the engine or
+// the loaded WebAssembly module is passed in (see src/node/vm-loader.ts and vm-worker.ts), and
+// nothing here reads a clock, draws randomness or awaits.
+import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { ErrorCode, ZwError, assert, decode, encode, isZwError, limits } from '../core/index.js';
 import type { CborValue } from '../core/index.js';
-import { ModuleHeap } from './heap.js';
+import { QuickJsEngine, interruptSteps, isVmEngine } from './engine.js';
+import type {
+  EngineFrame, HostReply, HostRequest, MethodKind, VmEngine,
+} from './engine.js';
 import { KeyIndex, dataKey } from './key-index.js';
 import type { RawState } from './key-index.js';
-import { meterName } from './instrument.js';
-import { preludeSource } from './prelude.js';
 import { fromVmText, toVmText } from './values.js';
+
+export type { MethodKind } from './engine.js';
 
 /** The loaded QuickJS WebAssembly module; load it once per process (async) and pass it in. */
 export type VmModule = QuickJSWASMModule;
@@ -30,8 +32,6 @@ export const vmGasCosts = {
   /** Each byte of a value that crosses the boundary (arguments, results, events, calls). */
   valueByte: 1,
 } as const;
-
-export type MethodKind = 'tx' | 'query';
 
 /** What a contract sees as `Zhengwu.ctx`. */
 export interface CallInfo {
@@ -68,29 +68,32 @@ const contractCodes: ReadonlySet<string> = new Set([ErrorCode.CONTRACT_FAILED,
   ErrorCode.UNKNOWN_CONTRACT, ErrorCode.UNKNOWN_METHOD, ErrorCode.TOO_LARGE,
   ErrorCode.INVALID_ARGUMENT]);
 
-interface Frame {
+interface Frame extends EngineFrame {
   readonly host: ContractHost;
-  /** Steps handed to the contract at the last crossing. */
-  granted: number;
-  /** Steps charged by interrupt polls since the last crossing. */
-  interruptSteps: number;
-  outOfGas: boolean;
 }
 
-function wrapCode(code: string): string {
-  return `(function (${meterName}, module, exports) {'use strict';\n${code}\n})`;
+function snapshot(frame: Frame): EngineFrame {
+  return { granted: frame.granted, interruptSteps: frame.interruptSteps,
+    outOfGas: frame.outOfGas };
+}
+
+function adopt(frame: Frame, from: EngineFrame): void {
+  frame.granted = from.granted;
+  frame.interruptSteps = from.interruptSteps;
+  frame.outOfGas = from.outOfGas;
+}
+
+/** A ZwError as the contract sees it; anything else is a fault and propagates. */
+function contractError(error: unknown): { message: string; code: string } {
+  if (!isZwError(error)) throw error;
+  return { message: error.message, code: error.code };
 }
 
 /** One contract's runtime and context. Dispose it when the block (or query) ends. */
 export class ContractSession {
-  private readonly heap: ModuleHeap;
-  private readonly runtime: QuickJSRuntime;
-  private readonly context: QuickJSContext;
-  private readonly meter: QuickJSHandle;
-  private readonly control: QuickJSHandle;
-  private readonly callFunction: QuickJSHandle;
+  private readonly id: number;
   private frame: Frame | undefined;
-  private loadSteps: number = limits.contractLoadStepsMax;
+  private disposed = false;
   /** The methods the module exports, by kind. */
   readonly methods: ReadonlyMap<string, MethodKind>;
   /** Set when a call failed: the session may hold half-done module state and is not reused. */
@@ -101,100 +104,10 @@ export class ContractSession {
     return this.frame !== undefined;
   }
 
-  constructor(module: VmModule, readonly name: string, code: string) {
-    this.heap = ModuleHeap.of(module);
-    this.heap.opened();
-    this.runtime = module.newRuntime();
-    this.runtime.setMemoryLimit(limits.contractMemoryBytesMax);
-    this.runtime.setMaxStackSize(limits.contractStackBytesMax);
-    this.runtime.setInterruptHandler(() => this.onInterrupt());
-    this.context = this.runtime.newContext();
-    try {
-      this.meter = this.evaluate(
-        '({ left: 0, out() { throw new InternalError("out of gas"); } })');
-      const host = this.hostObject();
-      const prelude = this.evaluate(preludeSource);
-      this.control = this.context.unwrapResult(
-        this.context.callFunction(prelude, this.context.undefined, host, this.meter));
-      prelude.dispose();
-      host.dispose();
-      this.callFunction = this.context.getProp(this.control, 'call');
-      this.methods = this.load(code);
-    } catch (error) {
-      this.dispose();
-      throw error;
-    }
-  }
-
-  private evaluate(source: string): QuickJSHandle {
-    const result = this.context.evalCode(source, 'contract.js', { strict: true });
-    if (result.error !== undefined) {
-      const message = this.errorText(result.error);
-      result.error.dispose();
-      throw new ZwError(ErrorCode.BAD_ARGUMENTS, `contract code does not load: ${message}`);
-    }
-    return result.value;
-  }
-
-  /** Runs the module's top level within a fixed step budget that no caller pays for. */
-  private load(code: string): ReadonlyMap<string, MethodKind> {
-    this.setLeft(limits.contractLoadStepsMax);
-    this.loadSteps = limits.contractLoadStepsMax;
-    const factory = this.evaluate(wrapCode(code));
-    const load = this.context.getProp(this.control, 'load');
-    const result = this.context.callFunction(load, this.control, factory);
-    load.dispose();
-    factory.dispose();
-    if (result.error !== undefined) {
-      const message = this.left() < 0 || this.loadSteps < 0
-        ? 'module initialisation ran out of steps' : this.errorText(result.error);
-      result.error.dispose();
-      throw new ZwError(ErrorCode.BAD_ARGUMENTS, `contract module failed to load: ${message}`);
-    }
-    const found = JSON.parse(this.context.getString(result.value)) as Record<string, MethodKind>;
-    result.value.dispose();
-    if (this.left() < 0) {
-      throw new ZwError(ErrorCode.BAD_ARGUMENTS, 'module initialisation ran out of steps');
-    }
-    return new Map(Object.keys(found).sort().map((name) => [name, found[name] as MethodKind]));
-  }
-
-  private errorText(handle: QuickJSHandle): string {
-    try {
-      const dumped = this.context.dump(handle) as { name?: unknown; message?: unknown } | null;
-      if (dumped !== null && typeof dumped === 'object' && typeof dumped.message === 'string') {
-        return `${String(dumped.name)}: ${dumped.message}`.slice(0, 1024);
-      }
-      return String(dumped).slice(0, 1024);
-    } catch {
-      return 'unprintable error';
-    }
-  }
-
-  private left(): number {
-    const handle = this.context.getProp(this.meter, 'left');
-    const value = this.context.getNumber(handle);
-    handle.dispose();
-    return value;
-  }
-
-  private setLeft(steps: number): void {
-    const handle = this.context.newNumber(steps);
-    this.context.setProp(this.meter, 'left', handle);
-    handle.dispose();
-  }
-
-  /** QuickJS polls this every few thousand bytecodes, in native code too (e.g. regexps). */
-  private onInterrupt(): boolean {
-    const frame = this.frame;
-    if (frame === undefined) {
-      this.loadSteps -= vmGasCosts.interrupt / vmGasCosts.step;
-      return this.loadSteps < 0;
-    }
-    frame.interruptSteps += vmGasCosts.interrupt / vmGasCosts.step;
-    if (frame.interruptSteps > frame.granted) frame.outOfGas = true;
-    // An interrupt is uncatchable inside QuickJS, so the contract cannot swallow it.
-    return frame.outOfGas;
+  constructor(private readonly engine: VmEngine, readonly name: string, code: string) {
+    const opened = engine.open(code);
+    this.id = opened.id;
+    this.methods = new Map(opened.methods);
   }
 
   /** Charges the steps taken since the last crossing, then grants what the meter has left. */
@@ -222,7 +135,7 @@ export class ContractSession {
 
   /**
    * Calls a method. Returns its result or throws a ZwError (OUT_OF_GAS, CONTRACT_FAILED, or the
-   * code the contract failed with). Gas is charged on `host` either way.
+   * code the contract failed with), or EngineFault. Gas is charged on `host` either way.
    */
   call(method: string, args: CborValue, host: ContractHost): CborValue {
     assert(!this.broken, 'a broken session is not called again');
@@ -244,140 +157,103 @@ export class ContractSession {
   private invoke(frame: Frame, method: string, args: CborValue): CborValue {
     const argsText = toVmText(args);
     frame.host.chargeGas(vmGasCosts.valueByte * argsText.length);
-    const handles = [this.context.newString(method), this.context.newString(argsText),
-      this.context.newString(JSON.stringify(frame.host.info))];
-    this.setLeft(this.grant(frame));
-    const result = this.context.callFunction(this.callFunction, this.control, ...handles);
-    for (const handle of handles) handle.dispose();
-    const stepsLeft = this.left();
-    if (result.error !== undefined) {
-      const message = this.errorText(result.error);
-      result.error.dispose();
-      this.settle(frame, stepsLeft);
-      if (frame.outOfGas) throw new ZwError(ErrorCode.OUT_OF_GAS, 'out of gas');
-      throw new ZwError(ErrorCode.CONTRACT_FAILED, message);
-    }
-    const text = this.context.getString(result.value);
-    result.value.dispose();
-    this.settle(frame, stepsLeft);
+    const info = JSON.stringify(frame.host.info);
+    this.grant(frame);
+    const outcome = this.engine.call(this.id,
+      { method, args: argsText, info, frame: snapshot(frame) },
+      (request) => this.onHost(frame, request));
+    adopt(frame, outcome.frame);
+    this.settle(frame, outcome.stepsLeft);
     if (frame.outOfGas) throw new ZwError(ErrorCode.OUT_OF_GAS, 'out of gas');
+    if (!outcome.ok) throw new ZwError(ErrorCode.CONTRACT_FAILED, outcome.text);
+    const text = outcome.text;
     if (text.startsWith('0')) throw failure(text.slice(1));
     frame.host.chargeGas(vmGasCosts.valueByte * text.length);
     return fromVmText(text.slice(1), 'the result');
   }
 
-  private currentFrame(): Frame {
-    const frame = this.frame;
-    if (frame === undefined) {
-      throw new ZwError(ErrorCode.CONTRACT_FAILED, 'the host API is only available in a call');
-    }
-    return frame;
-  }
-
   /**
-   * Wraps a host service: settle steps, run, grant steps again. A ZwError becomes an exception in
-   * the contract (with its code); any other error is a bug and propagates.
+   * A host service: settle steps, run, grant steps again. A ZwError becomes an exception in the
+   * contract (with its code); any other error is a fault and propagates to the engine.
    */
-  private hostFunction(name: string, body: (frame: Frame, args: QuickJSHandle[]) =>
-    QuickJSHandle | undefined): QuickJSHandle {
-    return this.context.newFunction(name, (...handles: QuickJSHandle[]) => {
-      const [leftHandle, ...rest] = handles;
-      let frame: Frame;
-      try {
-        frame = this.currentFrame();
-        this.settle(frame, leftHandle === undefined ? -1 : this.context.getNumber(leftHandle));
-        frame.host.chargeGas(vmGasCosts.hostCall);
-      } catch (error) {
-        return { error: this.vmError(error) };
+  private onHost(frame: Frame, request: HostRequest): HostReply {
+    assert(request.session === this.id && this.frame === frame, 'host call of the running call');
+    adopt(frame, request.frame);
+    try {
+      this.settle(frame, request.left);
+      frame.host.chargeGas(vmGasCosts.hostCall);
+    } catch (error) {
+      return { error: contractError(error), frame: snapshot(frame) };
+    }
+    try {
+      const value = this.serve(frame, request);
+      const left = this.grant(frame);
+      return { ...(value === undefined ? {} : { value }), left, frame: snapshot(frame) };
+    } catch (error) {
+      if (isZwError(error) && error.code === ErrorCode.OUT_OF_GAS) frame.outOfGas = true;
+      const left = frame.outOfGas ? undefined : this.grant(frame);
+      const described = contractError(error);
+      return { error: described, ...(left === undefined ? {} : { left }),
+        frame: snapshot(frame) };
+    }
+  }
+
+  private serve(frame: Frame, request: HostRequest): string | undefined {
+    const [first, second, third] = request.args;
+    switch (request.name) {
+      case 'get': {
+        const stored = frame.host.state.get(dataKey(text(first, 'key')));
+        return stored === undefined ? undefined : toVmText(decode(stored));
       }
-      try {
-        const value = body(frame, rest);
-        this.setLeft(this.grant(frame));
-        return value;
-      } catch (error) {
-        if (isZwError(error) && error.code === ErrorCode.OUT_OF_GAS) frame.outOfGas = true;
-        if (!frame.outOfGas) this.setLeft(this.grant(frame));
-        return { error: this.vmError(error) };
-      }
-    });
-  }
-
-  private vmError(error: unknown): QuickJSHandle {
-    if (!isZwError(error)) throw error;
-    const handle = this.context.newError({ name: 'ZwError', message: error.message });
-    const code = this.context.newString(error.code);
-    this.context.setProp(handle, 'code', code);
-    code.dispose();
-    return handle;
-  }
-
-  private text(handle: QuickJSHandle | undefined, what: string): string {
-    if (handle === undefined) throw new ZwError(ErrorCode.BAD_ARGUMENTS, `${what} is missing`);
-    return this.context.getString(handle);
-  }
-
-  private hostObject(): QuickJSHandle {
-    const host = this.context.newObject();
-    const functions: [string, QuickJSHandle][] = [
-      ['get', this.hostFunction('get', (frame, [key]) => {
-        const stored = frame.host.state.get(dataKey(this.text(key, 'key')));
-        if (stored === undefined) return undefined;
-        return this.context.newString(toVmText(decode(stored)));
-      })],
-      ['set', this.hostFunction('set', (frame, [key, value]) => {
+      case 'set': {
         writable(frame);
-        const name = this.text(key, 'key');
-        const bytes = encode(fromVmText(this.text(value, 'value'), 'a state value'));
+        const name = text(first, 'key');
+        const bytes = encode(fromVmText(text(second, 'value'), 'a state value'));
         const raw = dataKey(name);
         if (frame.host.state.get(raw) === undefined) new KeyIndex(frame.host.state).insert(name);
         frame.host.state.set(raw, bytes);
         return undefined;
-      })],
-      ['del', this.hostFunction('del', (frame, [key]) => {
+      }
+      case 'del': {
         writable(frame);
-        const name = this.text(key, 'key');
+        const name = text(first, 'key');
         const raw = dataKey(name);
         if (frame.host.state.get(raw) === undefined) return undefined;
         new KeyIndex(frame.host.state).remove(name);
         frame.host.state.delete(raw);
         return undefined;
-      })],
-      ['range', this.hostFunction('range', (frame, [options]) =>
-        this.context.newString(toVmText(range(frame.host.state,
-          fromVmText(this.text(options, 'range options'), 'range options')))))],
-      ['emit', this.hostFunction('emit', (frame, [name, data]) => {
+      }
+      case 'range':
+        return toVmText(range(frame.host.state,
+          fromVmText(text(first, 'range options'), 'range options')));
+      case 'emit':
         writable(frame);
-        frame.host.emit(this.text(name, 'event name'),
-          fromVmText(this.text(data, 'event data'), 'event data'));
+        frame.host.emit(text(first, 'event name'),
+          fromVmText(text(second, 'event data'), 'event data'));
         return undefined;
-      })],
-      ['call', this.hostFunction('call', (frame, [contract, method, args]) => {
-        const argsText = this.text(args, 'call arguments');
+      case 'call': {
+        const argsText = text(third, 'call arguments');
         frame.host.chargeGas(vmGasCosts.valueByte * argsText.length);
-        const result = frame.host.call(this.text(contract, 'contract'),
-          this.text(method, 'method'), fromVmText(argsText, 'call arguments'));
-        const text = toVmText(result);
-        frame.host.chargeGas(vmGasCosts.valueByte * text.length);
-        return this.context.newString(text);
-      })],
-    ];
-    for (const [name, handle] of functions) {
-      this.context.setProp(host, name, handle);
-      handle.dispose();
+        const result = frame.host.call(text(first, 'contract'), text(second, 'method'),
+          fromVmText(argsText, 'call arguments'));
+        const resultText = toVmText(result);
+        frame.host.chargeGas(vmGasCosts.valueByte * resultText.length);
+        return resultText;
+      }
     }
-    return host;
   }
 
   dispose(): void {
-    for (const handle of [this.callFunction, this.control, this.meter]) {
-      if (handle?.alive === true) handle.dispose();
-    }
-    if (this.context.alive) this.context.dispose();
-    if (this.runtime.alive) {
-      this.runtime.dispose();
-      this.heap.closed();
-    }
+    if (this.disposed) return;
+    this.disposed = true;
+    // A faulted engine frees nothing (see ./engine.ts); its sessions are simply dropped.
+    if (this.engine.fault === undefined) this.engine.close(this.id);
   }
+}
+
+function text(value: string | undefined, what: string): string {
+  if (value === undefined) throw new ZwError(ErrorCode.BAD_ARGUMENTS, `${what} is missing`);
+  return value;
 }
 
 function writable(frame: Frame): void {
@@ -435,23 +311,28 @@ function range(state: RawState, options: CborValue): CborValue {
  */
 export class ContractVm {
   private readonly sessions = new Map<string, ContractSession>();
+  private inBlock = false;
+  /** Where contract code runs: given, or QuickJS on the given module in this thread. */
+  readonly engine: VmEngine;
 
-  private readonly heap: ModuleHeap;
-
-  constructor(readonly module: VmModule) {
-    this.heap = ModuleHeap.of(module);
+  constructor(source: VmModule | VmEngine) {
+    this.engine = isVmEngine(source) ? source : new QuickJsEngine(source);
   }
 
   /**
    * Ends the previous block's sessions and puts the module's heap back as loaded, so that the
-   * block runs as on a new module instance; MUST be called BEFORE a block executes.
+   * block runs as on a new module instance; MUST be called BEFORE a block executes. A faulted
+   * engine is replaced first (or, when it cannot be, this throws EngineFault).
    */
   beginBlock(): void {
     this.endBlock();
-    this.heap.restore();
+    if (this.engine.fault !== undefined) this.engine.reset();
+    this.engine.restore();
+    this.inBlock = true;
   }
 
   endBlock(): void {
+    this.inBlock = false;
     for (const session of this.sessions.values()) session.dispose();
     this.sessions.clear();
   }
@@ -468,7 +349,7 @@ export class ContractVm {
     existing?.dispose();
     this.sessions.delete(key);
     if (this.sessions.size >= limits.contractRuntimesPerBlockMax) this.evictOldest();
-    const session = new ContractSession(this.module, name, code());
+    const session = new ContractSession(this.engine, name, code());
     this.sessions.set(key, session);
     return session;
   }
@@ -485,6 +366,12 @@ export class ContractVm {
 
   /** A throwaway session (deploy checks, queries); the caller disposes it. */
   scratch(name: string, code: string): ContractSession {
-    return new ContractSession(this.module, name, code);
+    // Outside a block (queries), a fault of an earlier query is repaired here; inside one, the
+    // block is already lost and the fault propagates.
+    if (!this.inBlock && this.engine.fault !== undefined) this.engine.reset();
+    return new ContractSession(this.engine, name, code);
   }
 }
+
+// The engine counts interrupt polls in steps; the two schedules must agree.
+assert(vmGasCosts.interrupt / vmGasCosts.step === interruptSteps, 'interrupt steps agree');

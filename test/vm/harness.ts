@@ -11,7 +11,7 @@ import {
 import type { ContractRegistry, Receipt } from '../../src/ledger/index.js';
 import { systemContracts } from '../../src/system/index.js';
 import { ContractVm } from '../../src/vm/index.js';
-import type { VmModule } from '../../src/vm/index.js';
+import type { VmEngine, VmModule } from '../../src/vm/index.js';
 
 export const chainId = 'zw-vm-test' as ChainId;
 
@@ -24,7 +24,7 @@ export class TestChain {
   height = 0;
   time = 1_700_000_000_000;
 
-  constructor(module: VmModule, admin?: KeyPair) {
+  constructor(module: VmModule | VmEngine, admin?: KeyPair) {
     this.admin = admin ?? this.suite.generateKeyPair();
     this.registry = systemContracts({ hash: this.suite.hash, vm: new ContractVm(module),
       deployers: [toHex(this.suite.address(this.admin.publicKey))] });
