@@ -32,7 +32,7 @@ describe('contract deployment by governance', () => {
     expect(refused.status === 'committed' && refused.receipt.status).toBe('UNAUTHORIZED');
 
     const proposal = receiptResult(await propose(market, 'deploy-contract',
-      { name: 'cityregistry', sourceHash: suite.hash(utf8(built.code)) },
+      { name: 'cityregistry', version: '1.0.0', sourceHash: suite.hash(utf8(built.code)) },
       'A shared registry of city programmes', 'Consortium charter, art. 7', 100)) as
       Record<string, CborValue>;
     expect(proposal.status).toBe('open');
