@@ -32,16 +32,20 @@ import {
 import type { Block, Evidence, Mempool } from '../ledger/index.js';
 import { decodeMessage, encodeMessage } from '../network/index.js';
 import type {
-  DataRequestMessage, DataResponseMessage, NetworkMessage, PeerMessage, TxMessage,
+  DataRequestMessage, DataResponseMessage, NetworkMessage, PeerMessage,
+  SubjectEvalRequestMessage, SubjectEvalResponseMessage, TxMessage,
 } from '../network/index.js';
 import { PartSetAssembler, proposalMessages } from './block-parts.js';
 import type { SignedStep } from '../storage/index.js';
 import type { AppliedBlock, Chain } from './chain.js';
 
 /** What the driver sends to peers; the network layer frames and authenticates it. */
-/** What the driver handles: everything peers send but transactions and the data exchange. */
-export type ConsensusMessage =
-  Exclude<PeerMessage, TxMessage | DataRequestMessage | DataResponseMessage>;
+/**
+ * What the driver handles: everything peers send but transactions, the data exchange and
+ * subject-id evaluations.
+ */
+export type ConsensusMessage = Exclude<PeerMessage, TxMessage | DataRequestMessage |
+  DataResponseMessage | SubjectEvalRequestMessage | SubjectEvalResponseMessage>;
 
 export interface DriverInit {
   readonly consensus: ConsensusInit;

@@ -246,7 +246,8 @@ export class SubjectService {
   // ---- Evaluating (subject-key agencies' nodes) ----------------------------------------------
 
   /** Routes a peer's subject message; false for any other message. */
-  onPeerMessage(peer: SubjectPeer, message: { readonly type: string }): boolean {
+  onPeerMessage(peer: SubjectPeer, message: SubjectMessage | { readonly type: string }):
+    boolean {
     if (message.type === 'subject-eval-response') {
       this.onAnswer(peer, message as SubjectEvalResponseMessage);
       return true;

@@ -172,8 +172,22 @@ describe('data sharing through the zw command line', () => {
 
       // The citizen sees tax's accesses to their record (the lookup by id and the page that
       // held it) with purpose and system, and the refusal, newest first.
+      // The citizen makes a key; market's subject-credential officer, having checked who they
+      // are, binds it to their subject id; the citizen reads with that key (ADR 0013).
+      const officer = await zwJson<{ publicKey: string }>('keys', 'new', '--out',
+        join(dir, 'officer.key'));
+      await zwJson('member', 'add', officer.publicKey, '--roles', 'subject-credential',
+        ...admin('market'), ...market);
+      const citizenKey = join(dir, 'citizen.key');
+      await zwJson('citizen', 'key', '--out', citizenKey, ...market);
+      const credential = join(dir, 'credential.json');
+      await zwJson('citizen', 'issue', '--national-id', citizenId, '--holder', citizenKey,
+        '--out', credential, '--key', join(dir, 'officer.key'), ...market);
+      expect((await zw('usage', '--key', citizenKey, ...market)).stderr)
+        .toContain('give a subject id or --credential');
       const seen = await zwJson<{ items: { agency: string; purpose: string; system: string;
-        outcome: string }[] }>('usage', '--national-id', citizenId, ...market);
+        outcome: string }[] }>('usage', '--key', citizenKey, '--credential', credential,
+        ...market);
       const access = { agency: taxId, purpose: '企业纳税登记核验', system: '金税三期' };
       expect(seen.items).toMatchObject([{ ...access, outcome: 'refused' },
         { ...access, outcome: 'served' }, { ...access, outcome: 'served' }]);

@@ -16,7 +16,8 @@ import { getSuite } from '../../src/crypto/index.js';
 import type { SuiteName } from '../../src/crypto/index.js';
 import { initNetwork } from '../../src/node/index.js';
 import {
-  Account, ZhengwuClient, deriveSubjectId, evidenceBundle, fetchData, notarize, propose,
+  Account, ZhengwuClient, createCitizenKey, deriveSubjects, issueCredential, readCredentialFile,
+  evidenceBundle, fetchData, notarize, propose,
   receiptResult, receipts, searchCatalog, sharingRequests, trustFromGenesis, uploadDataset, usage,
   verifyEvidenceBundle, vote,
 } from '../../src/sdk/index.js';
@@ -73,7 +74,6 @@ describe.each(['intl', 'gm'] as SuiteName[])('data sharing on a %s chain', (suit
     await Promise.all(clients.map((client, i) => waitForNode(client, processes[i] as NodeProcess)));
     const [marketNode, taxNode, policeNode, healthNode] = clients as
       [ZhengwuClient, ZhengwuClient, ZhengwuClient, ZhengwuClient];
-    const chainId = (await marketNode.status()).chainId;
     // The genesis writes the agencies and deploys catalog and sharing in block 1.
     while ((await marketNode.status()).height < 1) await sleep(200);
 
@@ -145,7 +145,8 @@ describe.each(['intl', 'gm'] as SuiteName[])('data sharing on a %s chain', (suit
     expect(executed.status).toBe('executed');
 
     // Tax fetches the two granted items of the citizen's record through its own node.
-    const subject = deriveSubjectId(citizenId, chainId);
+    // Its node derives the subject id through the subject-key agencies (ADR 0013).
+    const [subject] = await deriveSubjects(taxStaff, [citizenId]) as [string];
     const trust = trustFromGenesis(JSON.parse(readFileSync(join(dir, 'genesis.json'), 'utf8')));
     const fetchInput: FetchInput = { entry: registry, items: ['name', 'creditCode'],
       subjects: [subject], purpose: '企业纳税登记核验', caseNumber: 'TAX-2026-118',
@@ -202,7 +203,12 @@ describe.each(['intl', 'gm'] as SuiteName[])('data sharing on a %s chain', (suit
     expect(trail.items[0]?.id).toBe(fetched.receiptId);
 
     // The citizen sees tax's access to their record, with its purpose; nothing else of theirs.
-    const seen = await usage(marketNode, subject);
+    // They read it with their own key, bound to them by public security's credential.
+    const citizen = createCitizenKey(suite);
+    const officer = await member('police', policeNode, ['subject-credential']);
+    const credential = readCredentialFile(await issueCredential(officer, { personalId: citizenId,
+      holder: citizen.publicKey }));
+    const seen = await usage(marketNode, subject, { suite, key: citizen, credential });
     const served = seen.items.filter((item) => !item.covert && item.outcome === 'served');
     expect(served).toHaveLength(1);
     expect(served[0]).toMatchObject({ agency: manifest.nodes[1]?.agency,

@@ -5,7 +5,8 @@
 // regulation's staff approve two of them in their inbox; the tax member fetches, and the page
 // shows the records verified against the receipt's hash and proven against the validators;
 // a fetch of the item not granted is refused with ACCESS_REFUSED and its receipt id; the
-// citizen's page derives the subject id in the page and lists tax's access (and a covert one as
+// citizen's page makes the citizen's key, takes the credential public security issues for it (ADR
+// 0013) and lists tax's access (and a covert one as
 // a placeholder); an auditor exports an evidence bundle and verifies it in the page (and a
 // tampered copy fails); a provider's entry form shows its own and the contract's field errors,
 // and the data authority approves the entry in its review queue; English changes the labels;
@@ -15,9 +16,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { fromHex } from '../../src/core/index.js';
 import type { CborValue } from '../../src/core/index.js';
 import {
-  Account, ZhengwuClient, createKeystore, deriveSubjectId, getSuite, receiptResult,
+  Account, ZhengwuClient, createKeystore, deriveSubjects, getSuite, issueCredential, receiptResult,
   uploadDataset,
 } from '../../src/sdk/index.js';
 import { adminAccount, startNetwork } from '../helpers/network.js';
@@ -44,6 +46,10 @@ let taxPage: Page;
 let marketPage: Page;
 let healthPage: Page;
 let subject: string;
+/** Public security's subject-credential officer, who issues the citizen's credential. */
+let officer: Member;
+/** The credential the officer issued for the key the citizen made in the page. */
+let credentialText = '';
 let servedReceipt: string;
 
 async function ok(account: Account, contract: string, method: string, args: CborValue):
@@ -82,15 +88,18 @@ async function startNodes(): Promise<ZhengwuClient[]> {
 
 async function setUpNetwork(): Promise<Record<string, Member>> {
   const clients = await startNodes();
-  const [market, tax, , health] = clients as [ZhengwuClient, ZhengwuClient, ZhengwuClient,
+  const [market, tax, police, health] = clients as [ZhengwuClient, ZhengwuClient, ZhengwuClient,
     ZhengwuClient];
   urls = { market: market.url, tax: tax.url, health: health.url };
   while ((await market.status()).height < 1) await new Promise((r) => setTimeout(r, 200));
-  subject = deriveSubjectId(citizenId, (await market.status()).chainId);
+  const taxStaff = await member('tax', tax, ['staff'], 'TAX-0042');
+  // Tax's node derives the subject id through the subject-key agencies (ADR 0013).
+  subject = (await deriveSubjects(taxStaff.account, [citizenId]))[0] ?? '';
+  officer = await member('police', police, ['subject-credential']);
   return {
     marketStaff: await member('market', market, ['staff']),
     marketSystem: await member('market', market, ['exchange']),
-    taxStaff: await member('tax', tax, ['staff'], 'TAX-0042'),
+    taxStaff,
     authority: await member('health', health, ['data-authority', 'staff']),
   };
 }
@@ -308,11 +317,16 @@ describe('portal data sharing', () => {
 
   it('shows the citizen every access, newest first, the covert one as a placeholder', async () => {
     await taxPage.goto(`${urls.tax}/#/mydata`);
-    await taxPage.getByTestId('mydata-id').fill('110105194912310021');
+    await taxPage.getByTestId('mydata-credential').fill('{"not": "a credential"}');
     await taxPage.getByTestId('mydata-submit').click();
     await taxPage.getByTestId('mydata-error').waitFor();
     await shot(taxPage, 'mydata-bad-id.png');
-    await taxPage.getByTestId('mydata-id').fill(citizenId);
+    // The citizen makes their key in the page; public security issues the credential for it.
+    await taxPage.getByTestId('mydata-make-key').click();
+    const publicKey = await taxPage.getByTestId('mydata-public-key').textContent() ?? '';
+    credentialText = JSON.stringify(await issueCredential(officer.account,
+      { personalId: citizenId, holder: fromHex(publicKey) }));
+    await taxPage.getByTestId('mydata-credential').fill(credentialText);
     await taxPage.getByTestId('mydata-submit').click();
     await taxPage.getByTestId('usage-table').waitFor({ timeout: 20_000 });
     expect(await taxPage.getByTestId('subject-id').textContent()).toBe(subject);
@@ -442,7 +456,7 @@ describe('portal data sharing', () => {
         'document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(overflow, route).toBeLessThanOrEqual(0);
     }
-    await taxPage.getByTestId('mydata-id').fill(citizenId);
+    await taxPage.getByTestId('mydata-credential').fill(credentialText);
     await taxPage.getByTestId('mydata-submit').click();
     await taxPage.getByTestId('usage-table').waitFor({ timeout: 20_000 });
     await shot(taxPage, 'narrow-mydata-accesses.png');

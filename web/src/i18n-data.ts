@@ -121,9 +121,13 @@ export const dataZh = {
   },
   mydata: {
     title: '谁使用了我的数据',
-    hint: '输入身份证号（只在本页计算为主体标识，不会发送给任何节点）或 64 位主体标识，查看各部门对您数据的每一次访问。',
-    idLabel: '身份证号或主体标识', idPlaceholder: '例如 11010519491231002X', show: '查询',
-    deriving: '正在本页计算主体标识…', accesses: '访问记录（最新在前）', subjectIs: '主体标识：',
+    hint: '查看访问记录需要证明您就是本人：在本页生成您的密钥，把公钥交给公安机关等身份核验部门；'
+      + '核验身份后，对方为您签发主体凭证，粘贴到下方即可查看各部门对您数据的每一次访问。',
+    keyTitle: '我的密钥', makeKey: '生成我的密钥', publicKey: '公钥（交给核验部门）：',
+    keyKept: '私钥只保存在本浏览器中。', credentialLabel: '主体凭证（核验部门签发的文件内容）',
+    credentialPlaceholder: '{"format": "zhengwu-subject-credential/1", …}',
+    badCredential: '这不是有效的主体凭证文件。', show: '查询',
+    accesses: '访问记录（最新在前）', subjectIs: '主体标识：',
     none: '没有任何部门访问过与您相关的数据。', agency: '访问部门', what: '资源与数据项',
     covert: '依法暂不公开的访问', covertUntil: '该访问将于高度 {{height}} 起公开。',
     asOf: '截至高度 {{height}}。',
@@ -291,10 +295,15 @@ export const dataEn: typeof dataZh = {
   },
   mydata: {
     title: 'Who used my data',
-    hint: 'Enter your national id (turned into your subject id in this page and never sent to '
-      + 'any node) or your 64-hex subject id to see every access to data about you.',
-    idLabel: 'National id or subject id', idPlaceholder: 'e.g. 11010519491231002X', show: 'Show',
-    deriving: 'Deriving your subject id in this page…', accesses: 'Accesses (newest first)',
+    hint: 'Reading your accesses needs proof that you are you: make your key in this page and '
+      + 'give its public key to an identity agency such as public security; once it has checked '
+      + 'who you are, it issues your subject credential. Paste it below to see every access.',
+    keyTitle: 'My key', makeKey: 'Make my key', publicKey: 'Public key (for the identity agency):',
+    keyKept: 'The private key stays in this browser only.',
+    credentialLabel: 'Subject credential (the file the identity agency issued)',
+    credentialPlaceholder: '{"format": "zhengwu-subject-credential/1", …}',
+    badCredential: 'This is not a valid subject credential file.', show: 'Show',
+    accesses: 'Accesses (newest first)',
     subjectIs: 'Subject id:', none: 'No agency has accessed data about you.',
     agency: 'Agency', what: 'Entry and items', covert: 'Covert access (by law)',
     covertUntil: 'It will be shown from height {{height}}.', asOf: 'As of height {{height}}.',

@@ -1,7 +1,7 @@
 // Fetching granted data: the member chooses the items (those their agency holds grants for
-// are marked), optionally the people concerned (national ids are turned into subject ids here,
-// in the page), and the purpose, case number, official id and system that the access receipt
-// will carry. The member's signed request goes to their own node, which asks the provider's
+// are marked), optionally the people concerned (the member's own node turns national ids into
+// subject ids through the subject-key agencies, ADR 0013), and the purpose, case number,
+// official id and system that the access receipt will carry. The member's signed request goes to their own node, which asks the provider's
 // node; the provider checks the grant on chain at that moment and records a receipt either way.
 //
 // The page shows each step as it happens: the payload must hash to the response hash (checked
@@ -12,9 +12,9 @@ import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorCode, ZwError } from '../../../src/core/index.js';
 import {
-  deriveSubjectId, evidenceBundle, fetchData, sharingRequests, verifyEvidenceBundle,
+  deriveSubjects, evidenceBundle, fetchData, sharingRequests, verifyEvidenceBundle,
 } from '../../../src/sdk/index.js';
-import type { FetchedData } from '../../../src/sdk/index.js';
+import type { Account, FetchedData } from '../../../src/sdk/index.js';
 import { EmptyState, Spinner, TableFrame, useAgencyNames } from '../components.js';
 import { download, fileSafe, loadEntry, loadRequests, payloadCsv } from '../data.js';
 import type { EntryHeadView, RequestView } from '../data.js';
@@ -68,13 +68,14 @@ async function proveReceipt(fetched: FetchedData): Promise<void> {
   }
 }
 
-/** Subject ids from the lines typed: 64-hex ids as they are, personal ids derived here. */
-async function subjectIds(text: string): Promise<string[]> {
+/** Subject ids from the lines typed: 64-hex ids as they are, personal ids by the own node. */
+async function subjectIds(account: Account, text: string): Promise<string[]> {
   const lines = text.split(/\s+/).filter((line) => line !== '');
   if (lines.length > subjectsMax) throw new PortalError('tooManySubjects', { max: subjectsMax });
-  const chainId = (await client.status()).chainId;
+  const personal = lines.filter((line) => !subjectIdPattern.test(line));
+  const derived = personal.length === 0 ? [] : await deriveSubjects(account, personal);
   return lines.map((line) => (subjectIdPattern.test(line) ? line
-    : deriveSubjectId(line, chainId)));
+    : derived[personal.indexOf(line)] ?? ''));
 }
 
 interface Draft {
@@ -177,7 +178,7 @@ function FetchForm({ session, head, grants }: { session: Session; head: EntryHea
       setCurrent('subjects');
       // Let the spinner paint before scrypt holds the page for a moment per id.
       await new Promise((resolve) => setTimeout(resolve, 30));
-      const subjects = await subjectIds(draft.subjects);
+      const subjects = await subjectIds(session.account, draft.subjects);
       setDone(['subjects']);
       setCurrent('fetch');
       const fetched = await fetchData(session.account, { entry: head.code,

@@ -1,21 +1,28 @@
-// My data, for citizens: who accessed records about me. The person types their national id
-// (turned into their pseudonymous subject id here, in the page, with scrypt; the id never
-// leaves the browser) or the subject id itself, and sees every access, newest first: time,
-// agency, system, purpose, items. An access that is covert by law and not yet disclosed is
-// listed as such, with the height from which it will be shown: never silently left out.
-import { useState } from 'react';
+// My data, for citizens: who accessed records about me. Reading it takes proof that one is the
+// person (ADR 0013): the citizen makes a key pair here (the private key stays in this browser),
+// hands its public key to an identity agency, which checks who they are and issues a subject
+// credential binding that key to their subject id; pasted here, it lets the page sign a fresh
+// usage request with the key. No national id is typed or derived here any more. The page lists
+// every access, newest first: time, agency, system, purpose, items. An access that is covert by
+// law and not yet disclosed is listed as such, with the height from which it will be shown:
+// never silently left out.
+import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { deriveSubjectId, usage } from '../../../src/sdk/index.js';
-import type { UsageItem, UsagePage } from '../../../src/sdk/index.js';
+import { ErrorCode, ZwError, toHex } from '../../../src/core/index.js';
 import {
-  EmptyState, LoadMore, Spinner, StateTag, TableFrame, useAgencyNames,
+  citizenKeyFromHex, createCitizenKey, credentialSubject, getSuite, readCredentialFile, usage,
+} from '../../../src/sdk/index.js';
+import type { KeyPair, UsageItem, UsagePage, UsageReader } from '../../../src/sdk/index.js';
+import {
+  EmptyState, LoadMore, StateTag, TableFrame, useAgencyNames,
 } from '../components.js';
 import { ErrorNote } from '../errors.js';
 import { client, formatTime } from '../node.js';
 import { usePaged } from '../paging.js';
 
-const subjectIdPattern = /^[0-9a-f]{64}$/;
+/** Where the citizen's private key (hex) is kept in this browser, per chain. */
+const keyStorage = (chainId: string): string => `zw-citizen-key/${chainId}`;
 
 function AccessRow({ item }: { item: UsageItem }) {
   const { t, i18n } = useTranslation();
@@ -42,11 +49,11 @@ function AccessRow({ item }: { item: UsageItem }) {
   );
 }
 
-function UsageList({ subject }: { subject: string }) {
+function UsageList({ subject, reader }: { subject: string; reader: UsageReader }) {
   const { t } = useTranslation();
   const [height, setHeight] = useState<number | null>(null);
   const list = usePaged(async (after) => {
-    const page: UsagePage = await usage(client, subject,
+    const page: UsagePage = await usage(client, subject, reader,
       { limit: 20, ...(after === undefined ? {} : { after }) });
     setHeight(page.height);
     return page;
@@ -74,29 +81,51 @@ function UsageList({ subject }: { subject: string }) {
   );
 }
 
+/** The citizen's key for this chain: kept in this browser, made on request. */
+async function citizenKey(make: boolean): Promise<KeyPair | null> {
+  const status = await client.status();
+  const suite = getSuite(status.suite);
+  const stored = window.localStorage.getItem(keyStorage(status.chainId));
+  if (stored !== null) return citizenKeyFromHex(suite, stored);
+  if (!make) return null;
+  const key = createCitizenKey(suite);
+  window.localStorage.setItem(keyStorage(status.chainId), toHex(key.privateKey));
+  return key;
+}
+
+function credentialOf(text: string, badCredential: string): Uint8Array {
+  try {
+    return readCredentialFile(JSON.parse(text));
+  } catch {
+    throw new ZwError(ErrorCode.INVALID_ARGUMENT, badCredential);
+  }
+}
+
 export function MyDataPage() {
   const { t } = useTranslation();
   const [input, setInput] = useState('');
-  const [deriving, setDeriving] = useState(false);
+  const [key, setKey] = useState<KeyPair | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [subject, setSubject] = useState<string | null>(null);
+  const [shown, setShown] = useState<{ subject: string; reader: UsageReader } | null>(null);
+  useEffect(() => {
+    citizenKey(false).then(setKey, setError);
+  }, []);
+  const makeKey = () => {
+    setError(null);
+    citizenKey(true).then(setKey, setError);
+  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
-    const typed = input.trim();
-    if (subjectIdPattern.test(typed.toLowerCase())) { setSubject(typed.toLowerCase()); return; }
-    setDeriving(true);
     try {
-      const chainId = (await client.status()).chainId;
-      // Let the spinner paint: scrypt then holds the page for a moment.
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      setSubject(deriveSubjectId(typed, chainId));
-      // The national id is not kept once its subject id is known.
-      setInput('');
+      const credential = credentialOf(input, t('mydata.badCredential'));
+      const held = key ?? await citizenKey(false);
+      if (held === null) throw new ZwError(ErrorCode.INVALID_ARGUMENT, t('mydata.makeKey'));
+      const suite = getSuite((await client.status()).suite);
+      setShown({ subject: credentialSubject(credential),
+        reader: { suite, key: held, credential } });
     } catch (caught) {
       setError(caught);
-    } finally {
-      setDeriving(false);
     }
   };
   return (
@@ -105,18 +134,26 @@ export function MyDataPage() {
         data-testid="mydata-form">
         <h2>{t('mydata.title')}</h2>
         <p className="muted">{t('mydata.hint')}</p>
-        <label className="field"><span>{t('mydata.idLabel')}</span>
-          <input value={input} autoComplete="off" spellCheck={false} data-testid="mydata-id"
-            placeholder={t('mydata.idPlaceholder')} onChange={(e) => setInput(e.target.value)} />
+        <h3>{t('mydata.keyTitle')}</h3>
+        {key === null
+          ? <button type="button" onClick={makeKey} data-testid="mydata-make-key">
+            {t('mydata.makeKey')}</button>
+          : <p className="small">{t('mydata.publicKey')} <span className="mono"
+            data-testid="mydata-public-key">{toHex(key.publicKey)}</span>
+          <span className="muted"> {t('mydata.keyKept')}</span></p>}
+        <label className="field"><span>{t('mydata.credentialLabel')}</span>
+          <textarea value={input} autoComplete="off" spellCheck={false} rows={4}
+            data-testid="mydata-credential" placeholder={t('mydata.credentialPlaceholder')}
+            onChange={(e) => setInput(e.target.value)} />
         </label>
         {error !== null && <ErrorNote error={error} testId="mydata-error" />}
         <div className="actions">
-          <button type="submit" className="primary" disabled={deriving || input.trim() === ''}
+          <button type="submit" className="primary" disabled={input.trim() === ''}
             data-testid="mydata-submit">{t('mydata.show')}</button>
-          {deriving && <Spinner label={t('mydata.deriving')} testId="mydata-deriving" />}
         </div>
       </form>
-      {subject !== null && <UsageList key={subject} subject={subject} />}
+      {shown !== null && <UsageList key={shown.subject} subject={shown.subject}
+        reader={shown.reader} />}
     </div>
   );
 }
