@@ -44,8 +44,12 @@ export class HandshakeSlots<T extends PendingEntry> {
   private readonly perHost = new Map<string, number>();
   private anonymous = 0;
   private known = 0;
-  /** Known addresses in least-recently-seen-first order. */
+  /**
+   * Known addresses in least-recently-seen-first order: those of priority peers (validators,
+   * persistent peers) apart, so that many other members' hosts cannot push them out.
+   */
   private readonly knownHosts = new Map<string, true>();
+  private readonly priorityHosts = new Map<string, true>();
   /** Attempt buckets in least-recently-used-first order. */
   private readonly attempts = new Map<string, TokenBucket>();
 
@@ -56,20 +60,25 @@ export class HandshakeSlots<T extends PendingEntry> {
     return this.entries.size;
   }
 
-  /** Marks `host` as one where an authorized peer lives (or a persistent peer is configured). */
-  remember(host: string): void {
+  /**
+   * Marks `host` as one where an authorized peer lives (or a persistent peer is configured);
+   * `priority` when that peer is a validator or persistent peer.
+   */
+  remember(host: string, priority: boolean): void {
     const key = normalizeHost(host);
     if (key === '') return;
-    this.knownHosts.delete(key);
-    this.knownHosts.set(key, true);
-    while (this.knownHosts.size > this.bounds.knownAddressesMax) {
-      const oldest = this.knownHosts.keys().next().value as string;
-      this.knownHosts.delete(oldest);
+    const hosts = priority ? this.priorityHosts : this.knownHosts;
+    hosts.delete(key);
+    hosts.set(key, true);
+    while (hosts.size > this.bounds.knownAddressesMax) {
+      const oldest = hosts.keys().next().value as string;
+      hosts.delete(oldest);
     }
   }
 
   isKnown(host: string): boolean {
-    return this.knownHosts.has(normalizeHost(host));
+    const key = normalizeHost(host);
+    return this.priorityHosts.has(key) || this.knownHosts.has(key);
   }
 
   /**
@@ -84,7 +93,7 @@ export class HandshakeSlots<T extends PendingEntry> {
     if (ownCount >= this.bounds.handshakesPerAddressMax) {
       return { admitted: false, reason: 'too many handshakes from this address' };
     }
-    if (this.knownHosts.has(host)) {
+    if (this.isKnown(host)) {
       if (this.known >= this.bounds.handshakesKnownMax) {
         return { admitted: false, reason: 'too many handshakes from known addresses' };
       }

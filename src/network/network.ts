@@ -269,10 +269,10 @@ class PeerNetwork implements Network, ConnectionEvents {
       connection.close('duplicate connection to the same peer', 'info');
       return;
     }
+    const priority = this.hasPriority({ address, publicKey: hello.publicKey,
+      certificateAgency: connection.certificateAgency });
     if (existing === undefined && this.peersByAddress.size >= this.bounds.peersMax) {
-      const candidate = { address, publicKey: hello.publicKey,
-        certificateAgency: connection.certificateAgency };
-      const victim = this.hasPriority(candidate) ? this.displaceable() : undefined;
+      const victim = priority ? this.displaceable() : undefined;
       if (victim === undefined) {
         connection.close('too many peers', 'warn');
         return;
@@ -285,7 +285,7 @@ class PeerNetwork implements Network, ConnectionEvents {
       connectedSince: Date.now(), remoteHost: connection.socket.remoteAddress ?? '',
       remotePort: connection.socket.remotePort ?? 0 };
     connection.open(peer);
-    this.authenticated(connection);
+    this.authenticated(connection, priority);
     this.peersByAddress.set(address, connection);
     this.log('info', 'peer connected', { peer: address, agency: peer.agency,
       direction: peer.direction });
@@ -472,15 +472,15 @@ class PeerNetwork implements Network, ConnectionEvents {
   }
 
   /** The hello was accepted: the socket leaves its handshake slot and its host becomes known. */
-  private authenticated(connection: Connection): void {
+  private authenticated(connection: Connection, priority: boolean): void {
     const inbound = this.inboundByConnection.get(connection);
     if (inbound !== undefined) this.releaseInbound(inbound);
-    this.slots.remember(normalizeHost(connection.socket.remoteAddress));
+    this.slots.remember(normalizeHost(connection.socket.remoteAddress), priority);
   }
 
   private rememberHost(host: string): void {
     // Host names are not resolved here; the address is learned when the peer authenticates.
-    if (isIP(normalizeHost(host)) !== 0) this.slots.remember(host);
+    if (isIP(normalizeHost(host)) !== 0) this.slots.remember(host, true);
   }
 
   /** Logs refusals before TLS at a bounded rate, so a flood of connects cannot flood the log. */
