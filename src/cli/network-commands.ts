@@ -191,6 +191,12 @@ export function nodeCommand(): Command {
       const passphrase = await readPassphrase(flags, `the keystore of ${config.moniker}`, fallback);
       const started = await ZhengwuNode.start({ home: flags.home, passphrase,
         verifyThreads: Number(flags.verifyThreads),
+        // A decided block this node cannot execute (ADR 0012): the node has stopped; say why
+        // and exit non-zero, so a supervisor sees a failure, not a crash trace.
+        onHalt: (halt) => {
+          process.stderr.write(`zw: node stopped: ${halt.message}\n`);
+          process.exit(3);
+        },
         ...(flags.apiPort === undefined ? {} : { apiPort: Number(flags.apiPort) }),
         ...(flags.p2pPort === undefined ? {} : { p2pPort: Number(flags.p2pPort) }) });
       const stop = (): void => {

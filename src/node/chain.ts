@@ -21,7 +21,7 @@ import { StateTree, encodeProof } from '../state/index.js';
 import type { ChainStore, DataIndexRow } from '../storage/index.js';
 import { systemContracts, treeReader } from '../system/index.js';
 import { ContractVm } from '../vm/index.js';
-import type { VmModule } from '../vm/index.js';
+import type { VmEngine, VmModule } from '../vm/index.js';
 import type { BlockLookup, ProofMaterial, StateLookup } from '../api/index.js';
 
 export interface Tip {
@@ -52,11 +52,12 @@ export interface ChainHooks {
   /** Validator-set changes recorded in state, each a full set and the height it applies from. */
   readonly validatorSchedule?: (state: StateReader) => readonly ScheduledValidators[];
   /**
-   * The loaded contract runtime (src/node/vm-loader.ts). Without it deployed contracts are
+   * The contract engine: the node's worker (src/node/vm-worker.ts), or a loaded module run in
+   * this thread (src/node/vm-loader.ts; tools and tests). Without it deployed contracts are
    * unknown and deploys fail: fine for tools and simulations that never deploy, never for a
    * node of a chain that has contracts.
    */
-  readonly vm?: VmModule;
+  readonly vm?: VmModule | VmEngine;
   /** The data index's rows for a block's receipts, written in the block's transaction. */
   readonly dataIndex?: (height: number, receipts: readonly Receipt[]) => readonly DataIndexRow[];
 }
@@ -176,7 +177,9 @@ export class Chain {
 
   /**
    * Executes a decided block and writes it, its commit and all results atomically. MUST complete
-   * BEFORE any client or peer hears that the block committed.
+   * BEFORE any client or peer hears that the block committed. Throws, writing nothing, when the
+   * block cannot be executed here (EngineFault: the contract engine faulted); the consensus
+   * driver then stops the node at this height.
    */
   applyBlock(
     block: Block, hash: Hash, commit: Commit, verified: (txHash: Hash) => boolean,

@@ -80,7 +80,18 @@ export interface DriverComponents {
   readonly broadcast: (message: ConsensusMessage) => void;
   readonly send: (peer: string, message: ConsensusMessage) => void;
   readonly onCommitted: (applied: AppliedBlock) => void;
+  /**
+   * Called once when a decided block cannot be applied (see `halt`); the driver has stopped. The
+   * node shell stops the process with the message.
+   */
+  readonly onHalt?: (halt: DriverHalt) => void;
   readonly log: Logger;
+}
+
+/** Why the driver stopped: the decided block it could not execute or store. */
+export interface DriverHalt {
+  readonly height: number;
+  readonly message: string;
 }
 
 /**
@@ -129,6 +140,8 @@ export class ConsensusDriver {
   private readonly peerHeights = new Map<string, number>();
   private running = false;
   private stopped = false;
+  /** Set when the driver stopped at a block it could not apply. */
+  halted: DriverHalt | undefined;
   private syncPending: { height: number; peer: string; since: number } | undefined;
   private heightStartedAt = 0;
   private pausedUntil = 0;
@@ -278,6 +291,8 @@ export class ConsensusDriver {
   }
 
   private perform(effect: Effect): void {
+    // Nothing more is signed, sent or scheduled once the driver stopped (e.g. halted mid-step).
+    if (this.stopped) return;
     switch (effect.kind) {
       case 'request-value': this.proposeValue(effect.height, effect.round); break;
       case 'sign-and-broadcast-proposal': this.signProposal(effect.proposal); break;
@@ -389,8 +404,14 @@ export class ConsensusDriver {
   private apply(block: Block, hash: Hash, commit: Commit, next: ProposerPriorities): void {
     // `next` was advanced under the set of the height being applied, which is the chain's
     // next-height set until this block is applied.
-    const applied = this.c.chain.applyBlock(block, hash, commit, this.c.isVerified,
-      [this.prioritiesMeta(next)]);
+    let applied: AppliedBlock;
+    try {
+      applied = this.c.chain.applyBlock(block, hash, commit, this.c.isVerified,
+        [this.prioritiesMeta(next)]);
+    } catch (error) {
+      this.halt(block.header.height, error);
+      return;
+    }
     for (const item of block.evidence) this.evidence.delete(toHex(
       evidenceId(this.c.chain.genesis.suite, item)));
     this.blocks.clear();
@@ -405,6 +426,24 @@ export class ConsensusDriver {
       this.maybeStartHeight();
     }, this.init.timeoutCommitMs);
     this.timers.add(timer);
+  }
+
+  /**
+   * A decided block that this node cannot execute or store: a decided block can be neither
+   * skipped nor replaced, and any result made up for it (a receipt for an engine fault) would
+   * fork this node from the others. So the node stops consensus here and says why, once; it
+   * neither signs nor applies anything more. After a restart it decides the same block again
+   * and, if the cause remains, stops with the same message: no crash loop of abort traces.
+   */
+  private halt(height: number, error: unknown): void {
+    if (this.stopped) return;
+    const cause = error instanceof Error ? error.message : String(error);
+    const message = `cannot execute decided block ${height}: ${cause}`;
+    this.stop();
+    this.running = false;
+    this.halted = { height, message };
+    this.c.log.fatal({ height, err: cause }, 'cannot execute the decided block; stopping');
+    this.c.onHalt?.(this.halted);
   }
 
   private addEvidence(evidence: Evidence): void {
@@ -601,6 +640,7 @@ export class ConsensusDriver {
     this.c.log.info({ height: message.height, peer }, 'applied block from peer');
     this.stopTimers();
     this.apply(block, hash, commit, next);
+    if (this.stopped) return;
     if ((this.peerHeights.get(peer) ?? 0) > chain.height) this.requestSync(chain.height + 1);
   }
 

@@ -44,8 +44,8 @@ import { loadGenesisFile } from './genesis.js';
 import { readSubjectKeyFile, subjectCommitteeOf, subjectKeyFileName } from './subject-keys.js';
 import { SubjectService } from './subject-service.js';
 import { VerifyPool } from './verify-pool.js';
-import { loadVm } from './vm-loader.js';
-import type { VmModule } from '../vm/index.js';
+import { WorkerEngine } from './vm-worker.js';
+import type { DriverHalt } from './consensus-driver.js';
 
 export const nodeVersion = '0.2.0';
 
@@ -61,6 +61,13 @@ export interface NodeInit {
   /** Overrides the peer port in config.json (0 picks a free port). */
   readonly p2pPort?: number;
   readonly logger?: Logger;
+  /** The contract engine worker's native stack in MB (tests shrink it to force a fault). */
+  readonly vmStackSizeMb?: number;
+  /**
+   * Called once the node has stopped itself at a decided block it cannot execute (ADR 0012);
+   * `zw node start` then exits non-zero with the message.
+   */
+  readonly onHalt?: (halt: DriverHalt) => void;
 }
 
 /** Rejections remembered so that GET /v1/txs/:hash can say why; oldest forgotten first. */
@@ -79,6 +86,8 @@ export class ZhengwuNode implements ApiBackend {
   readonly network: Network;
   readonly exchange: NodeExchange;
   readonly subjects: SubjectService;
+  private haltListener: ((halt: DriverHalt) => void) | undefined;
+  private stopping: Promise<void> | undefined;
 
   private constructor(
     readonly config: NodeConfig,
@@ -90,7 +99,7 @@ export class ZhengwuNode implements ApiBackend {
     readonly log: Logger,
     home: string,
     p2pPort: number,
-    vm: VmModule,
+    private readonly vm: WorkerEngine,
     subjectThreads = 1,
   ) {
     const genesis = loaded;
@@ -144,6 +153,9 @@ export class ZhengwuNode implements ApiBackend {
       broadcast: (message) => { this.network.broadcast(message as PeerMessage); },
       send: (peer, message) => { this.network.send(peer, message as PeerMessage); },
       onCommitted: (applied) => this.committed(applied),
+      onHalt: (halt) => {
+        void this.stop().finally(() => this.haltListener?.(halt));
+      },
       log,
     });
     this.subjects = this.subjectService(home, subjectThreads);
@@ -173,10 +185,12 @@ export class ZhengwuNode implements ApiBackend {
     if (indexed.heights > 0) log.info(indexed, 'data index caught up from stored blocks');
     const signer = new SignerStateFile(join(dataDir, 'signer-state.json'));
     const pool = new VerifyPool({ suite: genesis.suite.name, threads: init.verifyThreads ?? 1 });
-    const vm = await loadVm();
+    const vm = new WorkerEngine(init.vmStackSizeMb === undefined ? {}
+      : { stackSizeMb: init.vmStackSizeMb });
     const node = new ZhengwuNode(config, genesis, key, store, signer, pool, log, home,
       init.p2pPort ?? config.p2p.port, vm,
       init.subjectThreads ?? (init.verifyThreads === 0 ? 0 : 1));
+    node.haltListener = init.onHalt;
     node.refreshTrust();
     await node.network.start();
     node.api = await createApiServer(node, {
@@ -200,7 +214,13 @@ export class ZhengwuNode implements ApiBackend {
     return `http://${this.config.api.host}:${address.port}`;
   }
 
-  async stop(): Promise<void> {
+  /** Stops the node; a second call waits for the first (a halt stops the node itself). */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
     this.driver.stop();
     await this.api?.close();
     this.exchange.close();
@@ -208,6 +228,12 @@ export class ZhengwuNode implements ApiBackend {
     await this.network.stop();
     await this.pool.close();
     this.store.close();
+    this.vm.shutdown();
+  }
+
+  /** Set when the node stopped itself at a block it cannot execute. */
+  get halted(): DriverHalt | undefined {
+    return this.driver.halted;
   }
 
   /** A peer may stay if its key is a genesis node's and its certificate names that agency. */
