@@ -21,7 +21,7 @@ import type {
 import { instrument, vmGasCosts } from '../vm/index.js';
 import {
   deployNamePattern, deployVersionPattern, initArgumentsHash, isContractFrozen,
-  readDeploymentApproval,
+  readDeploymentApproval, readParamOverrides,
 } from './governance-effects.js';
 import type { DeploymentApproval } from './governance-effects.js';
 import {
@@ -190,7 +190,7 @@ export class ContractsSystem implements ContractResolver {
     // empty unless a genesis names them, are the only other way, meant for development
     // networks. The genesis's own deployments (ctx.genesis) were agreed by every agency when they
     // signed off the genesis file.
-    const free = ctx.genesis === true || this.init.deployers.includes(toHex(ctx.sender));
+    const free = ctx.genesis === true || this.deployers().includes(toHex(ctx.sender));
     if (this.init.builtIn(name) || reservedNames.has(name)) {
       throw bad(`${name} is the name of a system contract`);
     }
@@ -232,6 +232,17 @@ export class ContractsSystem implements ContractResolver {
         ...(approval === undefined ? {} : { proposal: approval.proposalId }) });
     if (!upgrade && methods.init === 'tx') ctx.call(name, 'init', init);
     return { name, version, codeHash, sourceHash, methods };
+  }
+
+  /**
+   * The genesis `contractDeployers`, or the list a set-params proposal put in their place (read
+   * in the block's starting state), so the agencies can end a development deployer's rights.
+   */
+  private deployers(): readonly string[] {
+    const read = this.init.read;
+    const override = read === undefined ? undefined
+      : readParamOverrides(read).contractDeployers;
+    return override ?? this.init.deployers;
   }
 
   /**

@@ -146,6 +146,20 @@ describe('deployment approvals', () => {
     expect(s.chain.vote(s.roots[2], again.id, 'yes')).toBe('approved');
   });
 
+  it('lets governance end the genesis deployers\' rights with set-params', () => {
+    const developer = suite.generateKeyPair();
+    const chain = new SystemChain(4, { vm, publicContracts: ['contracts'],
+      deployers: [toHex(suite.address(developer.publicKey))] });
+    const s = { chain, roots: chain.roots as [KeyPair, KeyPair, KeyPair, KeyPair] };
+    expect(status(s, developer, 'deploy', { name: 'one', version: '1', source: source('1') }))
+      .toBe('ok');
+    const { id } = chain.propose(s.roots[0], 'set-params', { contractDeployers: [] });
+    chain.vote(s.roots[1], id, 'yes');
+    expect(chain.vote(s.roots[2], id, 'yes')).toBe('executed');
+    expect(status(s, developer, 'deploy', { name: 'two', version: '1', source: source('2') }))
+      .toBe('UNAUTHORIZED');
+  });
+
   it('refuses proposals that do not name the version or the replaced version', () => {
     const s = setup();
     const hash = toHex(sourceHash(source('v1')));

@@ -35,6 +35,8 @@ export interface SystemChainOptions {
   readonly nodes?: boolean;
   /** Contracts non-members may call (as `zw init` makes `contracts` one). */
   readonly publicContracts?: readonly string[];
+  /** Genesis `contractDeployers` (hex addresses), with `vm`. */
+  readonly deployers?: readonly string[];
 }
 
 export class SystemChain {
@@ -52,7 +54,7 @@ export class SystemChain {
     this.contracts = options.vm === undefined
       ? new ContractRegistry(governedSystemContracts({ suite, read }))
       : systemContracts({ hash: suite.hash, vm: new ContractVm(options.vm),
-        governance: { suite, read } });
+        deployers: options.deployers ?? [], governance: { suite, read } });
     for (let i = 0; i < agencies; i++) {
       this.roots.push(suite.generateKeyPair());
       this.validatorKeys.push(suite.generateKeyPair());
