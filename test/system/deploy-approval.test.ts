@@ -146,6 +146,22 @@ describe('deployment approvals', () => {
     expect(s.chain.vote(s.roots[2], again.id, 'yes')).toBe('approved');
   });
 
+  it('is used by a transaction of its own, not through another contract', () => {
+    const s = setup();
+    const relay = `exports.relay = { kind: 'tx', run: function (args) {
+  return Zhengwu.call('contracts', 'deploy', args); } };`;
+    approve(s, 'deploy-contract', { name: 'relay', version: '1', sourceHash: sourceHash(relay) });
+    s.chain.ok(s.roots[0], 'contracts', 'deploy', { name: 'relay', version: '1', source: relay });
+    const target = source('t');
+    approve(s, 'deploy-contract', { name: 'target', version: '1',
+      sourceHash: sourceHash(target) });
+    const deploy = { name: 'target', version: '1', source: target };
+    const relayed = s.chain.send(s.roots[0], 'relay', 'relay', deploy).receipt;
+    expect(relayed.status).not.toBe('ok');
+    expect(relayed.error).toMatch(/not through another contract/);
+    expect(status(s, s.roots[0], 'deploy', deploy)).toBe('ok');
+  });
+
   it('lets governance end the genesis deployers\' rights with set-params', () => {
     const developer = suite.generateKeyPair();
     const chain = new SystemChain(4, { vm, publicContracts: ['contracts'],
