@@ -77,6 +77,8 @@ const deriverRoles = ['staff', 'admin', 'exchange', 'operator', 'subject-credent
 /** Batches of one derivation in flight at once (each waits on every committee node). */
 const batchesInFlightMax = 2;
 const rateRetryMs = 1_000;
+/** Members' derive requests this node works on at once; more are told to retry. */
+const memberDerivesInFlightMax = 16;
 
 interface Waiting {
   readonly peer: string;
@@ -117,6 +119,7 @@ export class SubjectService {
   private readonly inFlight = new Map<string, number>();
   /** Evaluations per requesting agency in the current minute window. */
   private readonly served = new Map<string, { window: number; count: number }>();
+  private memberDerives = 0;
 
   constructor(private readonly init: SubjectServiceInit,
     private readonly components: SubjectServiceComponents) {}
@@ -232,9 +235,18 @@ export class SubjectService {
         `subject-credential member of ${this.init.agency} may derive subject ids here`);
     }
     const ids = deriveBodyIds(request.body);
+    if (this.memberDerives >= memberDerivesInFlightMax) {
+      throw new ZwError(ErrorCode.UNAVAILABLE,
+        `this node is deriving for ${memberDerivesInFlightMax} requests; retry shortly`);
+    }
     this.components.log('info', 'subject ids derived for a member',
       { member: toHex(address), count: ids.length });
-    return this.derive(ids);
+    this.memberDerives += 1;
+    try {
+      return await this.derive(ids);
+    } finally {
+      this.memberDerives -= 1;
+    }
   }
 
   private verifyFresh(request: SignedSubjectRequest, action: 'derive' | 'usage'): void {
