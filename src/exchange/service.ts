@@ -127,6 +127,21 @@ interface UploadJob {
 /** Finished upload jobs remembered for their outcome. */
 const uploadJobsKeptMax = 64;
 
+/** Records encoded or sealed between two turns of the event loop. */
+const recordsPerSlice = 2_000;
+
+async function inSlices<T, R>(items: readonly T[], map: (item: T, index: number) => R):
+  Promise<R[]> {
+  const out: R[] = [];
+  for (let index = 0; index < items.length; index++) {
+    out.push(map(items[index] as T, index));
+    if (index % recordsPerSlice === recordsPerSlice - 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  return out;
+}
+
 function personalIdCount(upload: UploadBody): number {
   return new Set(upload.records.flatMap((record) =>
     record.subject !== null && isPersonalId(record.subject) ? [record.subject] : [])).size;
@@ -370,7 +385,9 @@ export class ExchangeService {
       { version: number } | null;
     const next = Math.max(this.host.datasets.dataset(code)?.version ?? 0,
       registered?.version ?? 0) + 1;
-    const encoded = upload.records.map(encodeRecord);
+    // Encoding and sealing 200,000 records is seconds of work: done in slices that give the
+    // event loop back between them, so votes keep being signed while a large upload is stored.
+    const encoded = await inSlices(upload.records, encodeRecord);
     const hash = toHex(suite.hash(encode(encoded)));
     const call = await this.host.submit(sharingContract, 'registerDataset',
       { entry: code, version: next, hash, records: encoded.length });
@@ -378,11 +395,11 @@ export class ExchangeService {
       throw new ZwError(ErrorCode.UNAVAILABLE,
         `registering the dataset on chain failed: ${call.status} ${call.error}`);
     }
-    this.host.datasets.replace({ entry: code, version: next, records: encoded.length, hash,
-      uploadedBy: toHex(verified.address), height: this.host.height() },
-    upload.records.map((record, seq) => ({ subject: record.subject,
+    const sealed = await inSlices(upload.records, (record, seq) => ({ subject: record.subject,
       sealed: suite.sealSymmetric(this.storageKey, encoded[seq] as Uint8Array,
-        encode([code, next, seq])) })));
+        encode([code, next, seq])) }));
+    this.host.datasets.replace({ entry: code, version: next, records: encoded.length, hash,
+      uploadedBy: toHex(verified.address), height: this.host.height() }, sealed);
     this.host.log('info', 'dataset stored', { entry: code, version: next,
       records: encoded.length });
     return { entry: code, version: next, records: encoded.length, hash };
