@@ -11,6 +11,7 @@ import {
   signSubjectRequest, subjectIdFromOutputs,
 } from '../../src/crypto/index.js';
 import type { KeyPair, OprfKeyPair } from '../../src/crypto/index.js';
+import { decodeMessage, encodeMessage } from '../../src/network/index.js';
 import { SubjectService } from '../../src/node/subject-service.js';
 import type { SubjectIdentity, SubjectMessage } from '../../src/node/subject-service.js';
 
@@ -119,7 +120,7 @@ describe('subject service', () => {
     expect(setup.logs.filter((fields) => fields.agency === market)).toHaveLength(2);
     await setup.provider.close();
     await setup.evaluator.close();
-  });
+  }, 120_000); // ~6 s idle; the curve work runs inline here, so a loaded machine slows it
 
   it('refuses a hostile committee node\'s answer (INVALID_PROOF)', async () => {
     const setup = pair({ hostile: true });
@@ -184,5 +185,18 @@ describe('subject service', () => {
     expect(service.authorizeUsage(subject, usageProof(citizen, subject, good))).toBe('citizen');
     expect(service.authorizeUsage(subject, usageProof(auditor, subject, null))).toBe('auditor');
   });
-});
 
+  it('evaluation messages round-trip and are bounded before they are used', () => {
+    const request = { type: 'subject-eval-request' as const, id: randomBytes(16),
+      blinded: [generateOprfKey().publicKey, generateOprfKey().publicKey] };
+    expect(decodeMessage(encodeMessage(request))).toEqual(request);
+    const response = { type: 'subject-eval-response' as const, id: randomBytes(16),
+      body: randomBytes(100) };
+    expect(decodeMessage(encodeMessage(response))).toEqual(response);
+    const tooMany = { ...request, blinded: Array.from({ length: limits.subjectEvalBatchMax + 1 },
+      () => new Uint8Array(32)) };
+    expect(() => decodeMessage(encodeMessage(tooMany))).toThrow(/1-256 elements/);
+    expect(() => decodeMessage(encodeMessage({ ...request, blinded: [new Uint8Array(31)] })))
+      .toThrow(/blinded element/);
+  });
+});
