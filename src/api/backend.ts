@@ -75,8 +75,11 @@ export type ChainEvent =
 export interface ApiBackend {
   status(): NodeStatus;
   genesis(): unknown;
-  /** Admits a transaction to the mempool; resolves to its hash or rejects with a ZwError. */
-  submitTx(bytes: Uint8Array): Promise<Hash>;
+  /**
+   * Admits a transaction to the mempool; resolves to its hash or rejects with a ZwError.
+   * `client` is the submitting client's address (non-members are rate-limited by it).
+   */
+  submitTx(bytes: Uint8Array, client?: string): Promise<Hash>;
   tx(hash: Uint8Array): TxLookup | undefined;
   block(height: number): BlockLookup | undefined;
   accountNonce(address: Uint8Array): number;

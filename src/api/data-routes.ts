@@ -3,11 +3,18 @@
 // evidence bundle for one receipt (its value in the sharing contract's state, the state proof,
 // the quorum-signed header and the proven validator-set changes since genesis). Query strings
 // are TypeBox schemas, so bad input is a 400 INVALID_ARGUMENT before any handler runs.
+//
+// A receipt's personal fields (purpose, official, case number, subjects) go only to who may read
+// them: members of its requesting or providing agency, auditors and the data authority, each
+// named by a receipt reader proof in the `zw-reader-proof` header (core/receipt-reader.ts);
+// everyone else reads the receipt without them, and may not filter by purpose (ADR 0010).
 import { Type } from '@sinclair/typebox';
 import type { Static, TLiteral, TUnion } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { ErrorCode, ZwError, decode, toHex, toJsonValue, utf8 } from '../core/index.js';
-import type { JsonValue } from '../core/index.js';
+import {
+  ErrorCode, ZwError, decode, fromBase64, receiptReaderShape, toHex, toJsonValue, utf8,
+} from '../core/index.js';
+import type { CborValue, JsonValue } from '../core/index.js';
 import {
   governanceContractName, readValidatorSchedule, validatorScheduleEntryKey,
 } from '../system/index.js';
@@ -50,7 +57,23 @@ export interface AccessReceiptRecord {
   readonly height: number;
   readonly outcome: string;
   readonly disclosureHeight: number | null;
+  readonly subjects: readonly string[];
 }
+
+/** A member who proved who they are with a receipt reader proof. */
+export interface ReceiptReader {
+  readonly agency: string;
+  readonly roles: readonly string[];
+}
+
+/** Checks receipt reader proofs (the node's exchange service implements it). */
+export interface ReceiptReaders {
+  /** The proof's signer; throws (MALFORMED, WRONG_CHAIN, EXPIRED, BAD_SIGNATURE, ...) if none. */
+  reader(proof: Uint8Array): ReceiptReader;
+}
+
+/** The header that carries a receipt reader proof: base64 of the signed proof. */
+export const receiptReaderHeader = 'zw-reader-proof';
 
 export interface DataPage<T> {
   readonly items: readonly T[];
@@ -131,10 +154,55 @@ function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], un
     { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
-function receiptView(row: AccessReceiptRecord): JsonValue {
-  return { id: row.id, requester: row.requester, provider: row.provider, entry: row.entry,
-    purpose: row.purpose, system: row.system, items: [...row.items], time: row.time,
+function receiptView(row: AccessReceiptRecord, reader: ReceiptReader | null): JsonValue {
+  const view = { id: row.id, requester: row.requester, provider: row.provider,
+    entry: row.entry, system: row.system, items: [...row.items], time: row.time,
     height: row.height, outcome: row.outcome, disclosureHeight: row.disclosureHeight };
+  return mayReadPersonal(reader, row)
+    ? { ...view, purpose: row.purpose, subjects: [...row.subjects] } : view;
+}
+
+const overseerRoles = ['auditor', 'data-authority'];
+
+/** Auditors and the data authority read every receipt; a party's members read its own. */
+function mayReadPersonal(reader: ReceiptReader | null,
+  receipt: { readonly requester: string; readonly provider: string }): boolean {
+  if (reader === null) return false;
+  return reader.roles.some((role) => overseerRoles.includes(role)) ||
+    reader.agency === receipt.requester || reader.agency === receipt.provider;
+}
+
+/** The reader a request's proof names; null without one. A bad proof is refused. */
+function readerOf(backend: ApiBackend, header: string | string[] | undefined):
+  ReceiptReader | null {
+  if (header === undefined) return null;
+  if (typeof header !== 'string' || header.length > receiptReaderProofBase64Max) {
+    throw new ZwError(ErrorCode.MALFORMED, `${receiptReaderHeader}: one base64 proof`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = fromBase64(header);
+  } catch {
+    throw new ZwError(ErrorCode.MALFORMED, `${receiptReaderHeader} must be base64`);
+  }
+  return backend.receiptReaders().reader(bytes);
+}
+
+const receiptReaderProofBase64Max = Math.ceil(receiptReaderShape.bytesMax / 3) * 4;
+
+/**
+ * A purpose filter answers "does this receipt's purpose contain ..." and so reads the purpose:
+ * only an overseer, or a party that keeps the search to its own agency's receipts, may use it.
+ */
+function checkPurposeFilter(reader: ReceiptReader | null,
+  query: { purpose?: string; requester?: string; provider?: string }): void {
+  if (query.purpose === undefined) return;
+  const own = reader !== null &&
+    (query.requester === reader.agency || query.provider === reader.agency);
+  if (reader === null || !(own || reader.roles.some((role) => overseerRoles.includes(role)))) {
+    throw new ZwError(ErrorCode.UNAUTHORIZED, 'filtering by purpose needs a receipt reader ' +
+      `proof (${receiptReaderHeader}) of an auditor, or of a party searching its own receipts`);
+  }
 }
 
 /**
@@ -168,11 +236,16 @@ export function registerDataRoutes(app: FastifyInstance, backend: ApiBackend): v
 
   app.get<{ Querystring: Static<typeof ReceiptQuery> }>('/v1/receipts', {
     schema: { summary: 'Access receipts by agency, entry, time range and purpose, oldest first',
+      description: `Personal fields (purpose, subjects) and the purpose filter need a receipt ` +
+        `reader proof in the ${receiptReaderHeader} header: of an auditor or the data ` +
+        'authority, or of a member of the receipt\'s requesting or providing agency.',
       querystring: ReceiptQuery },
   }, (request) => {
+    const reader = readerOf(backend, request.headers[receiptReaderHeader]);
+    checkPurposeFilter(reader, request.query);
     const page = backend.dataQueries().receipts(defined({ ...request.query,
       limit: request.query.limit ?? 20 }));
-    return { items: page.items.map(receiptView), next: page.next };
+    return { items: page.items.map((row) => receiptView(row, reader)), next: page.next };
   });
 
   app.get<{ Params: Static<typeof UsageParams>; Querystring: Static<typeof UsageQuery> }>(
@@ -198,8 +271,11 @@ export function registerDataRoutes(app: FastifyInstance, backend: ApiBackend): v
 
   app.get<{ Params: { id: string } }>('/v1/receipts/:id/evidence', {
     schema: { summary: 'A self-verifiable evidence bundle for one access receipt',
+      description: `With a receipt reader proof (${receiptReaderHeader}) of someone who may ` +
+        'read its personal fields, the bundle also proves them (`personal`).',
       params: Type.Object({ id: ReceiptId }) },
-  }, (request) => evidenceBundle(backend, request.params.id));
+  }, (request) => evidenceBundle(backend, request.params.id,
+    readerOf(backend, request.headers[receiptReaderHeader])));
 }
 
 /**
@@ -207,7 +283,8 @@ export function registerDataRoutes(app: FastifyInstance, backend: ApiBackend): v
  * provable height, the header and commit that sign it, and each validator-set change (a proven
  * governance schedule entry) that took effect by then, so trust can start at the genesis file.
  */
-function evidenceBundle(backend: ApiBackend, id: string): JsonValue {
+function evidenceBundle(backend: ApiBackend, id: string, reader: ReceiptReader | null):
+  JsonValue {
   const key = contractValueKey(`rc/${id}`);
   const found = backend.state(sharingContractName, key, { proof: true });
   if (found.value === undefined || found.proof === null) {
@@ -231,6 +308,7 @@ function evidenceBundle(backend: ApiBackend, id: string): JsonValue {
     return [{ index, height: view.height, value: toHex(view.value),
       proof: proofView(view.proof) }];
   });
+  const receipt = decode(found.value) as { requester: string; provider: string };
   return {
     format: evidenceFormat,
     chainId: backend.status().chainId,
@@ -239,10 +317,23 @@ function evidenceBundle(backend: ApiBackend, id: string): JsonValue {
     key: toHex(key),
     height: found.height,
     value: toHex(found.value),
-    receipt: toJsonValue(decode(found.value)),
+    receipt: toJsonValue(receipt as unknown as CborValue),
     proof: proofView(found.proof),
+    ...(mayReadPersonal(reader, receipt) ? { personal: personalEvidence(backend, id,
+      found.height) } : {}),
     validatorChanges: changes,
     validators: backend.validators(signedAt).validators.map((v) => ({
       address: toHex(v.address), publicKey: toHex(v.publicKey), power: v.power })),
   };
+}
+
+/** The receipt's personal fields (`rx/<id>`), proven at the same height as the receipt. */
+function personalEvidence(backend: ApiBackend, id: string, height: number): JsonValue {
+  const key = contractValueKey(`rx/${id}`);
+  const found = backend.state(sharingContractName, key, { proof: true, height });
+  if (found.value === undefined || found.proof === null) {
+    throw new ZwError(ErrorCode.INTERNAL, `the personal fields of receipt ${id} are not provable`);
+  }
+  return { key: toHex(key), value: toHex(found.value), personal: toJsonValue(decode(found.value)),
+    proof: proofView(found.proof) };
 }

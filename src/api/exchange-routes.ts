@@ -43,7 +43,25 @@ function decodeBase64(text: string): Uint8Array {
   }
 }
 
-export function registerExchangeRoutes(app: FastifyInstance, backend: ExchangeBackend): void {
+export function registerExchangeRoutes(app: FastifyInstance, backend: ExchangeBackend,
+  uploadsInFlightMax: number = limits.exchangeUploadsInFlightMax): void {
+  // Uploads are the one large body: only a few are held at once, so parallel ones cannot add
+  // up to the node's memory. The count is taken when the body has been read.
+  let uploadsInFlight = 0;
+  const upload = async (text: string): Promise<UploadResult> => {
+    if (uploadsInFlight >= uploadsInFlightMax) {
+      throw new ZwError(ErrorCode.UNAVAILABLE,
+        `this node is already taking ${uploadsInFlightMax} uploads; retry when one is done`);
+    }
+    uploadsInFlight += 1;
+    try {
+      // The exchange checks size, then the signature over the raw request, and only then
+      // decodes the dataset (core/exchange-wire.ts).
+      return await backend.uploadDataset(decodeBase64(text));
+    } finally {
+      uploadsInFlight -= 1;
+    }
+  };
   app.post<{ Body: Static<typeof UploadBody> }>('/v1/exchange/datasets', {
     // An upload carries a whole dataset, so it has its own body limit.
     bodyLimit: base64Length(limits.exchangeUploadBytesMax) + 1024,
@@ -55,9 +73,10 @@ export function registerExchangeRoutes(app: FastifyInstance, backend: ExchangeBa
         'The version\'s hash and size are registered on chain before the records are stored.',
       tags: ['exchange'], body: UploadBody,
       response: { 200: Type.Object({ entry: Type.String(), version: Type.Integer(),
-        records: Type.Integer(), hash: Type.String() }), 400: ErrorBody, 403: ErrorBody },
+        records: Type.Integer(), hash: Type.String() }), 400: ErrorBody, 403: ErrorBody,
+      413: ErrorBody, 503: ErrorBody },
     },
-  }, (request) => backend.uploadDataset(decodeBase64(request.body.request)));
+  }, (request) => upload(request.body.request));
 
   app.post<{ Body: Static<typeof FetchBody> }>('/v1/exchange/fetch', {
     schema: {

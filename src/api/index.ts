@@ -1,6 +1,9 @@
 // Public entry of `api`: the HTTP + WebSocket server and the backend interface it serves.
 export { createApiServer } from './server.js';
 export type { ApiInit } from './server.js';
+export { KeyedBuckets, QueryBudget, apiLimitDefaults } from './guard.js';
+export type { ApiLimits } from './guard.js';
+export { subscriberTooSlowCloseCode } from './subscribers.js';
 export type {
   ApiBackend, NodeStatus, TxLookup, BlockLookup, StateLookup, ChainEvent, EvidenceRecord,
 } from './backend.js';

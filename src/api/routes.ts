@@ -11,6 +11,7 @@ import { encodeCommit } from '../ledger/index.js';
 import type { CborValue } from '../core/index.js';
 import type { ApiBackend, NodeStatus } from './backend.js';
 import { registerExplorerRoutes } from './explorer-routes.js';
+import type { QueryBudget } from './guard.js';
 import { commitView, headerView, proofView, receiptView } from './views.js';
 
 const ErrorBody = Type.Object({ code: Type.String(), message: Type.String() });
@@ -31,6 +32,30 @@ const QueryBody = Type.Object({
   method: Type.String({ maxLength: 64 }),
   args: Type.Optional(Type.Unknown()),
 }, { additionalProperties: false });
+
+/**
+ * Refuses a `$bigint` query argument of more than queryBigintDigitsMax digits before anything
+ * converts it: the contract runtime's big-integer work grows faster than the digits. (The body
+ * limit already bounds how many values there are to look at.)
+ */
+function checkQueryArgs(args: unknown): void {
+  const stack: unknown[] = [args];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) {
+      stack.push(...(value as unknown[]));
+    } else if (value !== null && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      const digits = record.$bigint;
+      if (typeof digits === 'string' &&
+          digits.replace(/^-/, '').length > limits.queryBigintDigitsMax) {
+        throw new ZwError(ErrorCode.TOO_LARGE,
+          `a $bigint argument may have at most ${limits.queryBigintDigitsMax} digits`);
+      }
+      stack.push(...Object.values(record));
+    }
+  }
+}
 
 function parseHexParam(value: string, what: string): Uint8Array {
   if (value.length > 2 + 2 * limits.stateKeyBytesMax) {
@@ -64,8 +89,10 @@ function statusView(status: NodeStatus): unknown {
   };
 }
 
-export function registerRoutes(app: FastifyInstance, backend: ApiBackend): void {
-  const errors = { 400: ErrorBody, 404: ErrorBody, 413: ErrorBody, 503: ErrorBody };
+export function registerRoutes(app: FastifyInstance, backend: ApiBackend,
+  budget: QueryBudget): void {
+  const errors = { 400: ErrorBody, 404: ErrorBody, 413: ErrorBody, 429: ErrorBody,
+    503: ErrorBody };
   app.get('/v1/status', { schema: { summary: 'Node and chain status' } },
     () => statusView(backend.status()));
   app.get('/v1/genesis', { schema: { summary: 'The genesis document' } }, () => backend.genesis());
@@ -74,7 +101,7 @@ export function registerRoutes(app: FastifyInstance, backend: ApiBackend): void 
     schema: { summary: 'Submit a signed transaction', body: SubmitBody, response: errors },
   }, async (request, reply) => {
     const bytes = fromBase64(request.body.tx, 'tx');
-    const hash = await backend.submitTx(bytes);
+    const hash = await backend.submitTx(bytes, request.ip);
     return reply.status(202).send({ hash: toHex(hash), status: 'pending' });
   });
 
@@ -115,14 +142,21 @@ export function registerRoutes(app: FastifyInstance, backend: ApiBackend): void 
     }),
   }));
 
-  registerGovernanceRoutes(app, backend);
+  registerGovernanceRoutes(app, backend, budget);
   registerExplorerRoutes(app, backend);
 
   app.post<{ Body: Static<typeof QueryBody> }>('/v1/query', {
+    // Arguments are bounded in bytes before they are parsed and in digits before conversion;
+    // the run is bounded by gas, and its time by the client's and the node's query budget
+    // (QUERY_BUDGET, 429, when spent).
+    bodyLimit: limits.queryBodyBytesMax,
     schema: { summary: 'Run a read-only contract method', body: QueryBody, response: errors },
   }, (request) => {
+    checkQueryArgs(request.body.args ?? null);
     const args = fromJsonValue(request.body.args ?? null);
-    return { result: toJsonValue(backend.query(request.body.contract, request.body.method, args)) };
+    const result = budget.run(request.ip,
+      () => backend.query(request.body.contract, request.body.method, args));
+    return { result: toJsonValue(result) };
   });
 }
 
@@ -199,26 +233,36 @@ const ProposalList = Type.Object({
  * proposals with their votes, and the validator set of any height. Writes (register a member,
  * propose, vote) are signed transactions through POST /v1/txs like every other change.
  */
-function registerGovernanceRoutes(app: FastifyInstance, backend: ApiBackend): void {
+function registerGovernanceRoutes(app: FastifyInstance, apiBackend: ApiBackend,
+  budget: QueryBudget): void {
+  // Every contract query these routes run is debited from the client's query budget too.
+  const backend = {
+    query: (request: { ip: string }, contract: string, method: string, args: CborValue) =>
+      budget.run(request.ip, () => apiBackend.query(contract, method, args)),
+    status: () => apiBackend.status(),
+    validators: (height: number) => apiBackend.validators(height),
+  };
   const notFoundIfNull = (value: CborValue, what: string): unknown => {
     if (value === null) throw new ZwError(ErrorCode.NOT_FOUND, `no ${what}`);
     return toJsonValue(value);
   };
   app.get('/v1/agencies', { schema: { summary: 'Member agencies' } },
-    () => ({ agencies: toJsonValue(backend.query('identity', 'agencies', null)) }));
+    (request) => ({
+      agencies: toJsonValue(backend.query(request, 'identity', 'agencies', null)),
+    }));
   app.get<{ Params: Static<typeof AgencyParams> }>('/v1/agencies/:id', {
     schema: { summary: 'One agency (id URL-encoded)', params: AgencyParams,
       response: { 404: ErrorBody } },
-  }, (request) => notFoundIfNull(backend.query('identity', 'agency',
+  }, (request) => notFoundIfNull(backend.query(request, 'identity', 'agency',
     { id: request.params.id }), `agency ${request.params.id}`));
   app.get<{ Params: Static<typeof AgencyParams> }>('/v1/agencies/:id/members', {
     schema: { summary: 'An agency\'s members', params: AgencyParams },
-  }, (request) => ({ members: toJsonValue(backend.query('identity', 'members',
+  }, (request) => ({ members: toJsonValue(backend.query(request, 'identity', 'members',
     { agency: request.params.id })) }));
   app.get<{ Params: { address: string } }>('/v1/members/:address', {
     schema: { summary: 'A member by address', params: Type.Object({ address: Hex }),
       response: { 404: ErrorBody } },
-  }, (request) => notFoundIfNull(backend.query('identity', 'member',
+  }, (request) => notFoundIfNull(backend.query(request, 'identity', 'member',
     { address: parseHexParam(request.params.address, 'address') }),
   `member ${request.params.address}`));
   app.get<{ Querystring: Static<typeof ProposalList> }>('/v1/proposals', {
@@ -227,12 +271,12 @@ function registerGovernanceRoutes(app: FastifyInstance, backend: ApiBackend): vo
     const args: Record<string, CborValue> = {};
     if (request.query.status !== undefined) args.status = request.query.status;
     if (request.query.limit !== undefined) args.limit = request.query.limit;
-    return { proposals: toJsonValue(backend.query('governance', 'proposals', args)) };
+    return { proposals: toJsonValue(backend.query(request, 'governance', 'proposals', args)) };
   });
   app.get<{ Params: { id: string } }>('/v1/proposals/:id', {
     schema: { summary: 'One proposal with its votes', params: Type.Object({ id: Hex }),
       response: { 404: ErrorBody } },
-  }, (request) => notFoundIfNull(backend.query('governance', 'proposal',
+  }, (request) => notFoundIfNull(backend.query(request, 'governance', 'proposal',
     { id: parseHexParam(request.params.id, 'proposal id') }), `proposal ${request.params.id}`));
   app.get<{ Querystring: { height?: number } }>('/v1/validators', {
     schema: { summary: 'The validator set of a height (default: the next one)',

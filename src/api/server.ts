@@ -17,7 +17,10 @@ import type { ErrorCode as ErrorCodeType } from '../core/index.js';
 import type { ApiBackend, ChainEvent } from './backend.js';
 import { registerDataRoutes } from './data-routes.js';
 import { registerExchangeRoutes } from './exchange-routes.js';
+import { QueryBudget, apiLimitDefaults, clientConnectionsMax, guardConnections } from './guard.js';
+import type { ApiLimits } from './guard.js';
 import { registerRoutes } from './routes.js';
+import { SubscriberQueues } from './subscribers.js';
 
 export interface ApiInit {
   readonly host: string;
@@ -26,6 +29,10 @@ export interface ApiInit {
   readonly logger: boolean | { level: string };
   /** Folder of the built portal (web/dist), served at `/` when present. */
   readonly portalRoot?: string;
+  /** Bounds on clients lower than the defaults (core/limits.ts), e.g. from the node's config. */
+  readonly limits?: Partial<ApiLimits>;
+  /** The process's open-file limit (RLIMIT_NOFILE); client connections stay well under it. */
+  readonly openFileLimit?: number;
 }
 
 const statusOfCode: Partial<Record<ErrorCodeType, number>> = {
@@ -35,6 +42,10 @@ const statusOfCode: Partial<Record<ErrorCodeType, number>> = {
   UNAVAILABLE: 503,
   HEIGHT_UNAVAILABLE: 404,
   UNAUTHORIZED: 403,
+  QUERY_BUDGET: 429,
+  RATE_LIMITED: 429,
+  SENDER_QUOTA: 429,
+  TOO_MANY_CONNECTIONS: 503,
   ACCESS_REFUSED: 403,
   SUBJECT_PROOF_REQUIRED: 401,
   SUBJECT_PROOF_INVALID: 403,
@@ -55,7 +66,7 @@ function handleError(error: FastifyError | Error, reply: FastifyReply): FastifyR
     return sendError(reply, ErrorCode.INVALID_ARGUMENT, fastifyError.message);
   }
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return sendError(reply, ErrorCode.TOO_LARGE, `request body exceeds ${limits.httpBodyBytesMax}`);
+    return sendError(reply, ErrorCode.TOO_LARGE, fastifyError.message);
   }
   if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
     return sendError(reply, ErrorCode.MALFORMED, fastifyError.message);
@@ -69,8 +80,18 @@ export async function createApiServer(
 ): Promise<FastifyInstance> {
   // A state key is up to 255 bytes, i.e. 510 hex digits in a path parameter; fastify's default
   // of 100 characters would turn long keys into "no route".
+  const bounds: ApiLimits = { ...apiLimitDefaults, ...init.limits };
+  // Slow clients are timed out at every stage: headers, the whole request, the wait between
+  // kept-alive requests, and any silence on the socket (slowloris).
   const app = Fastify({ logger: init.logger, bodyLimit: limits.httpBodyBytesMax,
-    routerOptions: { maxParamLength: 2 * limits.stateKeyBytesMax + 16 } });
+    routerOptions: { maxParamLength: 2 * limits.stateKeyBytesMax + 16 },
+    connectionTimeout: bounds.idleTimeoutMs, keepAliveTimeout: bounds.keepAliveTimeoutMs,
+    requestTimeout: bounds.requestTimeoutMs,
+    http: { headersTimeout: bounds.headersTimeoutMs, requestTimeout: bounds.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, bounds.headersTimeoutMs) } });
+  guardConnections(app.server,
+    clientConnectionsMax(bounds.connectionsMax, init.openFileLimit ?? Number.MAX_SAFE_INTEGER),
+    bounds.connectionsPerAddressMax);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Zhengwu node API', version: '1.0.0',
@@ -81,37 +102,36 @@ export async function createApiServer(
   app.setErrorHandler((error, _request, reply) => handleError(error as Error, reply));
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, ErrorCode.NOT_FOUND, `no route ${request.method} ${request.url}`));
-  registerRoutes(app, backend);
+  registerRoutes(app, backend,
+    new QueryBudget(bounds.queryClientMsPerSecond, bounds.queryNodeMsPerSecond));
   registerDataRoutes(app, backend);
-  registerExchangeRoutes(app, backend.exchangeBackend());
+  registerExchangeRoutes(app, backend.exchangeBackend(), bounds.uploadsInFlightMax);
   if (init.portalRoot !== undefined && existsSync(join(init.portalRoot, 'index.html'))) {
     // The portal is static files; it talks to this node through the same public API as any
     // other client, so serving it adds no routes of its own.
     await app.register(fastifyStatic, { root: init.portalRoot, prefix: '/', index: 'index.html',
       wildcard: true, schemaHide: true });
   }
+  const queues = new SubscriberQueues(bounds);
   app.get('/v1/events', { websocket: true, schema: { hide: true } },
-    (socket, request) => streamEvents(backend, socket, request.query as Record<string, string>));
+    (socket, request) => streamEvents(backend, queues, socket,
+      request.query as Record<string, string>));
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await app.listen({ host: init.host, port: init.port });
   return app;
 }
 
 /** Streams chain events to one WebSocket, optionally filtered by type and contract. */
-function streamEvents(backend: ApiBackend, socket: WebSocket, query: Record<string, string>): void {
+function streamEvents(backend: ApiBackend, queues: SubscriberQueues, socket: WebSocket,
+  query: Record<string, string>): void {
   const types = new Set((query.types ?? 'block,tx,event').split(','));
   const contract = query.contract;
-  let queued = 0;
+  const subscriber = queues.join(socket);
+  if (subscriber === undefined) return;
   const unsubscribe = backend.subscribe((event) => {
     if (!types.has(event.type)) return;
     if (contract !== undefined && event.type === 'event' && event.contract !== contract) return;
-    // A subscriber that cannot keep up is cut off rather than allowed to grow memory unbounded.
-    if (queued >= limits.subscriberQueueMessagesMax) {
-      socket.close(1013, 'subscriber too slow');
-      return;
-    }
-    queued += 1;
-    socket.send(JSON.stringify(eventView(event)), () => { queued -= 1; });
+    subscriber.send(JSON.stringify(eventView(event)));
   });
   socket.on('close', unsubscribe);
   socket.on('error', unsubscribe);

@@ -8,8 +8,16 @@
 // Like transactions, the request carries an expiry height (a request cannot be held back and
 // replayed later) and a random nonce (two identical fetches are still two requests). The signed
 // bytes open with their own domain tag, so a request can never pass as a transaction or a vote.
+//
+// The body travels as its own canonical CBOR byte string inside the envelope, and the signature
+// covers those bytes, not the decoded value. A node can therefore check the envelope (8 CBOR
+// items, counted before anything is built), the size and the signature over the raw bytes, and
+// decode the body only after that, with a bound on its items: an unsigned or badly signed
+// request costs a hash and a signature check, never a decode of whatever it carries.
+import { Tokenizer } from 'cborg';
 import { decode, encode } from './codec.js';
 import { ErrorCode, ZwError } from './errors.js';
+import { limits } from './limits.js';
 import type { CborValue } from './codec.js';
 
 export type ExchangeAction = 'upload' | 'fetch';
@@ -30,6 +38,15 @@ export interface SignedExchangeRequest extends ExchangeRequest {
   readonly signature: Uint8Array;
 }
 
+/**
+ * A request as a node receives it: the envelope's fields and the body's raw bytes. `body`
+ * decodes them on first use (bounded by `bodyItemsMax`), which the node does only once the
+ * signature and the signer have been checked.
+ */
+export interface ReceivedExchangeRequest extends SignedExchangeRequest {
+  readonly bodyBytes: Uint8Array;
+}
+
 /** Limits of a request's envelope (its body is bounded by the action, see the exchange). */
 export const exchangeRequestShape = {
   nonceBytes: 16,
@@ -38,14 +55,28 @@ export const exchangeRequestShape = {
   chainIdLengthMax: 64,
 } as const;
 
+const signDomain = 'zw/exchange-request/2';
+
+/**
+ * The raw body bytes of each request `decodeExchangeRequest` returned, so that signing bytes
+ * and re-encoding use exactly what arrived, without decoding it. A copy of a request with
+ * another body (`{...request, body}`) is not in here and is encoded from its body.
+ */
+const receivedBodies = new WeakMap<object, Uint8Array>();
+
+function bodyBytesOf(request: ExchangeRequest): Uint8Array {
+  return receivedBodies.get(request) ?? encode(request.body);
+}
+
+/** What the member signs: the domain tag, the envelope's fields and the body's bytes. */
 export function exchangeRequestSignBytes(request: ExchangeRequest): Uint8Array {
-  return encode(['zw/exchange-request/1', request.chainId, request.action, request.signer,
-    request.expiryHeight, request.nonce, request.body]);
+  return encode([signDomain, request.chainId, request.action, request.signer,
+    request.expiryHeight, request.nonce, bodyBytesOf(request)]);
 }
 
 export function encodeExchangeRequest(request: SignedExchangeRequest): Uint8Array {
   return encode([request.chainId, request.action, request.signer, request.expiryHeight,
-    request.nonce, request.body, request.signature]);
+    request.nonce, bodyBytesOf(request), request.signature]);
 }
 
 function malformed(message: string): ZwError {
@@ -60,11 +91,51 @@ function bytesField(value: CborValue | undefined, what: string, min: number, max
   return value;
 }
 
-/** Decodes the canonical encoding; the signature is checked by the caller's suite. */
-export function decodeExchangeRequest(bytes: Uint8Array): SignedExchangeRequest {
+const tokenizerOptions = { allowIndefinite: false, allowUndefined: false, allowBigInt: true };
+
+/**
+ * Counts the CBOR items in `bytes` without building any of them, and throws TOO_LARGE as soon as
+ * there are more than `itemsMax` (a body of millions of empty maps is refused after counting,
+ * before a single object is made).
+ */
+export function checkCborItems(bytes: Uint8Array, itemsMax: number, what: string): void {
+  const tokens = new Tokenizer(bytes, tokenizerOptions);
+  let items = 0;
+  try {
+    while (!tokens.done()) {
+      tokens.next();
+      items += 1;
+      if (items > itemsMax) {
+        throw new ZwError(ErrorCode.TOO_LARGE, `${what} holds more than ${itemsMax} items`);
+      }
+    }
+  } catch (error) {
+    if (error instanceof ZwError) throw error;
+    throw new ZwError(ErrorCode.MALFORMED, `${what} is not CBOR: ${(error as Error).message}`);
+  }
+}
+
+/** The envelope: a 7-field array of single items, so exactly 8 CBOR items. */
+const envelopeItems = 8;
+
+/**
+ * Decodes the envelope (the body stays bytes until `body` is read, then is decoded with at most
+ * `bodyItemsMax` items). The signature is checked by the caller's suite over
+ * `exchangeRequestSignBytes(request)`, which needs only the raw body bytes.
+ */
+export function decodeExchangeRequest(bytes: Uint8Array,
+  bodyItemsMax: number = limits.exchangeUploadItemsMax): ReceivedExchangeRequest {
+  try {
+    checkCborItems(bytes, envelopeItems, 'the envelope');
+  } catch (error) {
+    if (error instanceof ZwError && error.code === ErrorCode.TOO_LARGE) {
+      throw malformed('not a 7-field array of plain fields');
+    }
+    throw error;
+  }
   const value = decode(bytes);
   if (!Array.isArray(value) || value.length !== 7) throw malformed('not a 7-field array');
-  const [chainId, action, signer, expiryHeight, nonce, body, signature] = value;
+  const [chainId, action, signer, expiryHeight, nonce, bodyBytes, signature] = value;
   if (typeof chainId !== 'string' || chainId.length === 0 ||
       chainId.length > exchangeRequestShape.chainIdLengthMax) {
     throw malformed('bad chain id');
@@ -74,11 +145,22 @@ export function decodeExchangeRequest(bytes: Uint8Array): SignedExchangeRequest 
       expiryHeight < 0) {
     throw malformed('expiry height must be a non-negative integer');
   }
-  return {
-    chainId, action, expiryHeight, body: body as CborValue,
+  if (!(bodyBytes instanceof Uint8Array)) throw malformed('body must be a byte string');
+  let body: CborValue | undefined;
+  const received: ReceivedExchangeRequest = {
+    chainId, action, expiryHeight, bodyBytes,
     signer: bytesField(signer, 'signer', 1, exchangeRequestShape.signerBytesMax),
     nonce: bytesField(nonce, 'nonce', exchangeRequestShape.nonceBytes,
       exchangeRequestShape.nonceBytes),
     signature: bytesField(signature, 'signature', 1, exchangeRequestShape.signatureBytesMax),
+    get body(): CborValue {
+      if (body === undefined) {
+        checkCborItems(bodyBytes, bodyItemsMax, 'the request body');
+        body = decode(bodyBytes);
+      }
+      return body;
+    },
   };
+  receivedBodies.set(received, bodyBytes);
+  return received;
 }

@@ -33,3 +33,7 @@ export {
 export type {
   ExchangeAction, ExchangeRequest, SignedExchangeRequest,
 } from './exchange-wire.js';
+export {
+  receiptReaderSignBytes, encodeReceiptReaderProof, decodeReceiptReaderProof, receiptReaderShape,
+} from './receipt-reader.js';
+export type { ReceiptReaderProof, SignedReceiptReaderProof } from './receipt-reader.js';

@@ -11,3 +11,4 @@ export {
   parseFetchBody, parseUploadBody, encodePayload, subjectIdOf, subjectsPerFetchMax, resolveSubjects,
 } from './records.js';
 export type { DatasetRecord, FetchBody, Payload, RecordValue, UploadBody } from './records.js';
+export { checkReceiptReader } from './receipt-readers.js';

@@ -1,7 +1,9 @@
 // The mempool: admitted transactions waiting for a block. It holds only transactions whose form,
 // chain and signature were already checked (the node checks signatures on worker threads before
 // calling `add`), bounds itself by count, bytes and per-sender count, and hands the proposer
-// transactions in nonce order so that each one can execute.
+// transactions in nonce order so that each one can execute. Non-members (senders that only
+// public contracts accept) get a far smaller share: a few pending transactions per sender and a
+// bounded total, so keys made up by the thousand cannot fill the pool members rely on.
 import { ErrorCode, ZwError, limits, toHex } from '../core/index.js';
 import type { ChainId } from '../core/index.js';
 import type { TxEnvelope } from './tx.js';
@@ -13,6 +15,14 @@ export interface MempoolInit {
   readonly perSenderTxsMax?: number;
   readonly nonceGapMax?: number;
   readonly expiryHeightsMax?: number;
+  readonly nonMemberPerSenderTxsMax?: number;
+  readonly nonMemberTxsMax?: number;
+}
+
+/** Who sent a transaction, as admission found it. */
+export interface AdmissionOptions {
+  /** False for a sender that is no member (a public-contract call); default true. */
+  readonly member?: boolean;
 }
 
 export interface MempoolComponents {
@@ -27,6 +37,7 @@ export interface MempoolComponents {
 interface Entry {
   readonly envelope: TxEnvelope;
   readonly hashHex: string;
+  readonly member: boolean;
 }
 
 interface SenderQueue {
@@ -38,6 +49,9 @@ export class Mempool {
   private readonly byHash = new Map<string, Entry>();
   private readonly senders = new Map<string, SenderQueue>();
   private totalBytes = 0;
+  private nonMemberTxs = 0;
+  private readonly nonMemberPerSenderTxsMax: number;
+  private readonly nonMemberTxsMax: number;
   private readonly txsMax: number;
   private readonly bytesMax: number;
   private readonly perSenderTxsMax: number;
@@ -50,6 +64,9 @@ export class Mempool {
     this.perSenderTxsMax = init.perSenderTxsMax ?? limits.mempoolPerSenderTxsMax;
     this.nonceGapMax = init.nonceGapMax ?? limits.nonceGapMax;
     this.expiryHeightsMax = init.expiryHeightsMax ?? limits.txExpiryHeightsMax;
+    this.nonMemberPerSenderTxsMax = init.nonMemberPerSenderTxsMax ??
+      limits.nonMemberPendingPerSenderTxsMax;
+    this.nonMemberTxsMax = init.nonMemberTxsMax ?? limits.nonMemberPendingTxsMax;
   }
 
   get size(): number {
@@ -65,7 +82,8 @@ export class Mempool {
   }
 
   /** Admits a signature-checked transaction or throws a ZwError saying why not. */
-  add(envelope: TxEnvelope): void {
+  add(envelope: TxEnvelope, options: AdmissionOptions = {}): void {
+    const member = options.member ?? true;
     const { tx } = envelope;
     const hashHex = toHex(envelope.hash);
     if (this.byHash.has(hashHex)) {
@@ -91,11 +109,20 @@ export class Mempool {
       throw new ZwError(ErrorCode.SENDER_QUOTA,
         `sender already has ${this.perSenderTxsMax} pending transactions`);
     }
+    if (!member && queue.byNonce.size >= this.nonMemberPerSenderTxsMax) {
+      throw new ZwError(ErrorCode.SENDER_QUOTA, `a non-member sender may have at most ` +
+        `${this.nonMemberPerSenderTxsMax} pending transactions`);
+    }
+    if (!member && this.nonMemberTxs >= this.nonMemberTxsMax) {
+      throw new ZwError(ErrorCode.RATE_LIMITED, `the mempool already holds ` +
+        `${this.nonMemberTxsMax} transactions of non-members; retry later`);
+    }
     const bytesAfter = this.totalBytes + envelope.bytes.length;
     if (this.byHash.size >= this.txsMax || bytesAfter > this.bytesMax) {
       throw new ZwError(ErrorCode.MEMPOOL_FULL, 'mempool is full; retry later');
     }
-    const entry: Entry = { envelope, hashHex };
+    const entry: Entry = { envelope, hashHex, member };
+    if (!member) this.nonMemberTxs += 1;
     queue.byNonce.set(tx.nonce, entry);
     this.senders.set(senderKey, queue);
     this.byHash.set(hashHex, entry);
@@ -163,6 +190,7 @@ export class Mempool {
     if (entry === undefined) return;
     this.byHash.delete(hashHex);
     this.totalBytes -= entry.envelope.bytes.length;
+    if (!entry.member) this.nonMemberTxs -= 1;
     const senderKey = toHex(this.components.addressOf(entry.envelope.tx.sender));
     const queue = this.senders.get(senderKey);
     queue?.byNonce.delete(entry.envelope.tx.nonce);

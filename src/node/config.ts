@@ -4,12 +4,23 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ErrorCode, ZwError } from '../core/index.js';
+import type { ApiLimits } from '../api/index.js';
+
+/**
+ * Bounds on this node's clients, lower (or higher) than the defaults in core/limits.ts: the
+ * API's (connections, timeouts, query budget, subscribers, uploads) and non-members' rates.
+ */
+export interface ClientLimitsConfig extends Partial<ApiLimits> {
+  readonly nonMemberTxsPerSecondPerSender?: number;
+  readonly nonMemberTxsPerSecondPerAddress?: number;
+}
 
 export interface NodeConfig {
   readonly moniker: string;
   /** The agency identifier this node belongs to. */
   readonly agency: string;
-  readonly api: { readonly host: string; readonly port: number };
+  readonly api: { readonly host: string; readonly port: number;
+    readonly limits?: ClientLimitsConfig };
   /** Peer-to-peer listener and the persistent peers this node dials. */
   readonly p2p: {
     readonly host: string;
@@ -46,4 +57,22 @@ export function loadConfig(home: string): NodeConfig {
   }
   return { ...config, blockGatherMs: config.blockGatherMs ?? 20, logLevel: config.logLevel ?? 'info',
     dataDir: config.dataDir ?? 'data' };
+}
+
+/** Fallback when the limit cannot be read: the usual soft limit of a Linux process. */
+const openFileLimitDefault = 1024;
+
+/**
+ * The process's open-file limit (RLIMIT_NOFILE, soft), read from /proc/self/limits. Node has
+ * no getrlimit; where /proc is missing the usual default is assumed.
+ */
+export function openFileLimit(): number {
+  try {
+    const limitsText = readFileSync('/proc/self/limits', 'utf8');
+    const line = /^Max open files\s+(\d+|unlimited)/m.exec(limitsText);
+    if (line?.[1] === undefined) return openFileLimitDefault;
+    return line[1] === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(line[1]);
+  } catch {
+    return openFileLimitDefault;
+  }
 }

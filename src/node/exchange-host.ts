@@ -7,7 +7,7 @@ import type { CborValue, Hash } from '../core/index.js';
 import type { CryptoSuite, KeyPair } from '../crypto/index.js';
 import { encodeTx, signTx } from '../ledger/index.js';
 import type { IdentifySender, Receipt } from '../ledger/index.js';
-import { ExchangeService, sharingContract } from '../exchange/index.js';
+import { ExchangeService, checkReceiptReader, sharingContract } from '../exchange/index.js';
 import type { CommittedCall, ExchangeIdentity, ExchangePeer } from '../exchange/index.js';
 import type { Network, PeerMessage } from '../network/index.js';
 import { DatasetStore } from '../storage/index.js';
@@ -70,6 +70,13 @@ export class NodeExchange {
     const who = this.init.identify(chain.latestState, address, sharingContract, chain.height + 1);
     if (who instanceof ZwError) return who;
     return who.agency === null ? null : { agency: who.agency, roles: who.roles };
+  }
+
+  /** Who signed a receipt reader proof (ADR 0010); throws when it does not hold. */
+  receiptReader(proof: Uint8Array): ExchangeIdentity {
+    const { chain, chainId, suite } = this.init;
+    return checkReceiptReader({ chainId, suite, height: () => chain.height,
+      identify: (address) => this.identify(address) }, proof);
   }
 
   /** Routes a peer's data message to the service. */

@@ -10,7 +10,8 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import {
-  ErrorCode, ZwError, asHash, bytesEqual, decode, findValidator, fromHex, isZwError, toHex,
+  ErrorCode, ZwError, asHash, bytesEqual, decode, findValidator, fromHex, isZwError, limits,
+  toHex,
 } from '../core/index.js';
 import type { CborValue, Hash, ValidatorSet } from '../core/index.js';
 import { openKeystore } from '../crypto/index.js';
@@ -23,7 +24,7 @@ import {
 } from '../system/index.js';
 import type { AgencyRecord } from '../system/index.js';
 import { ChainStore, SignerStateFile } from '../storage/index.js';
-import { createApiServer } from '../api/index.js';
+import { KeyedBuckets, createApiServer } from '../api/index.js';
 import type {
   ApiBackend, BlockLookup, ChainEvent, DataQueries, ExchangeBackend, NodeStatus, StateLookup,
   SubjectBackend, TxLookup,
@@ -35,7 +36,7 @@ import {
 } from './agency-ca.js';
 import { Chain } from './chain.js';
 import type { AppliedBlock } from './chain.js';
-import { loadConfig } from './config.js';
+import { loadConfig, openFileLimit } from './config.js';
 import type { NodeConfig } from './config.js';
 import { ConsensusDriver, systemClock } from './consensus-driver.js';
 import { catchUpDataIndex, projectDataEvents } from './data-index.js';
@@ -80,6 +81,9 @@ export class ZhengwuNode implements ApiBackend {
   private readonly identify: IdentifySender;
   private trustedKey = '';
   private api: FastifyInstance | undefined;
+  /** Admissions of non-members' transactions, per sender address and per client address. */
+  private readonly nonMemberSenders: KeyedBuckets;
+  private readonly nonMemberClients: KeyedBuckets;
   readonly mempool: Mempool;
   readonly chain: Chain;
   readonly driver: ConsensusDriver;
@@ -118,6 +122,13 @@ export class ZhengwuNode implements ApiBackend {
         return projection.rows;
       },
     });
+    const apiLimits = config.api.limits ?? {};
+    const perSender = apiLimits.nonMemberTxsPerSecondPerSender ??
+      limits.nonMemberTxsPerSecondPerSender;
+    const perClient = apiLimits.nonMemberTxsPerSecondPerAddress ??
+      limits.nonMemberTxsPerSecondPerAddress;
+    this.nonMemberSenders = new KeyedBuckets(perSender, 2 * perSender, () => performance.now());
+    this.nonMemberClients = new KeyedBuckets(perClient, 2 * perClient, () => performance.now());
     this.mempool = new Mempool({ chainId: genesis.chainId }, {
       nonceOf: (address) => this.chain.nonceOf(address),
       height: () => this.chain.height,
@@ -195,6 +206,7 @@ export class ZhengwuNode implements ApiBackend {
     await node.network.start();
     node.api = await createApiServer(node, {
       host: config.api.host, port: init.apiPort ?? config.api.port, logger: false,
+      limits: config.api.limits ?? {}, openFileLimit: openFileLimit(),
       portalRoot: fileURLToPath(new URL('../../web/dist', import.meta.url)),
     });
     node.driver.start();
@@ -301,12 +313,13 @@ export class ZhengwuNode implements ApiBackend {
 
   // ---- Admission ----------------------------------------------------------------------------
 
-  submitTx(bytes: Uint8Array): Promise<Hash> {
-    return this.admit(bytes, true);
+  submitTx(bytes: Uint8Array, client?: string): Promise<Hash> {
+    return this.admit(bytes, true, client);
   }
 
   /** Admits a transaction; ones from clients are gossiped on (peers' are not: full mesh). */
-  private async admit(bytes: Uint8Array, fromClient: boolean): Promise<Hash> {
+  private async admit(bytes: Uint8Array, fromClient: boolean, client?: string):
+    Promise<Hash> {
     const suite = this.loaded.suite;
     const hash = asHash(suite.hash(bytes));
     try {
@@ -329,6 +342,7 @@ export class ZhengwuNode implements ApiBackend {
       const who = this.identify(this.chain.latestState, suite.address(envelope.tx.sender),
         envelope.tx.contract, this.chain.height + 1);
       if (who instanceof ZwError) throw who;
+      if (who.agency === null) this.limitNonMember(envelope.tx.sender, client);
       const certificates = proposedAgencyCertificates(envelope.tx.contract, envelope.tx.method,
         envelope.tx.args);
       if (certificates !== undefined) checkAgencyCertificates(certificates, Date.now());
@@ -338,7 +352,7 @@ export class ZhengwuNode implements ApiBackend {
       if (!(await this.pool.verify(bytes))) {
         throw new ZwError(ErrorCode.BAD_SIGNATURE, 'transaction signature does not verify');
       }
-      this.mempool.add(envelope);
+      this.mempool.add(envelope, { member: who.agency !== null });
       this.verified.add(toHex(hash));
       this.rejected.delete(toHex(hash));
       if (fromClient) this.network.broadcast({ type: 'tx', tx: bytes });
@@ -349,6 +363,21 @@ export class ZhengwuNode implements ApiBackend {
         this.remember(hash, error);
       }
       throw error;
+    }
+  }
+
+  /**
+   * A non-member (a public-contract caller) is held to a rate per sender key and per client
+   * address: new keys cost nothing, addresses do.
+   */
+  private limitNonMember(sender: Uint8Array, client: string | undefined): void {
+    if (client !== undefined && !this.nonMemberClients.take(client)) {
+      throw new ZwError(ErrorCode.RATE_LIMITED,
+        `too many transactions of non-members from ${client}; retry in a second`);
+    }
+    if (!this.nonMemberSenders.take(toHex(this.loaded.suite.address(sender)))) {
+      throw new ZwError(ErrorCode.RATE_LIMITED,
+        'this non-member sender submits too fast; retry in a second');
     }
   }
 

@@ -2,7 +2,8 @@
 // nonce from the node once, then numbers its transactions locally so that many can be in flight
 // at once without waiting for each other.
 import {
-  asChainId, encodeExchangeRequest, exchangeRequestSignBytes, toHex,
+  asChainId, encodeExchangeRequest, encodeReceiptReaderProof, exchangeRequestSignBytes,
+  receiptReaderSignBytes, toHex,
 } from '../core/index.js';
 import type { CborValue, ChainId, ExchangeAction, Height } from '../core/index.js';
 import { issueSubjectCredential, randomBytes, signSubjectRequest } from '../crypto/index.js';
@@ -111,6 +112,19 @@ export class Account {
     return signSubjectRequest(this.suite, this.key.privateKey, { chainId: info.chainId, action,
       signer: this.key.publicKey, expiryHeight: height + validForBlocks, nonce: randomBytes(16),
       body });
+  }
+
+  /**
+   * A receipt reader proof (core/receipt-reader.ts) signed by this member: it lets a node show
+   * this member the personal fields of the receipts they may read (ADR 0010).
+   */
+  async receiptReaderProof(validForBlocks = 20): Promise<Uint8Array> {
+    const info = await this.chainInfo();
+    const height = await this.recentHeight(info.height);
+    const proof = { chainId: info.chainId, signer: this.key.publicKey,
+      expiryHeight: height + validForBlocks, nonce: randomBytes(16) };
+    return encodeReceiptReaderProof({ ...proof,
+      signature: this.suite.sign(this.key.privateKey, receiptReaderSignBytes(proof)) });
   }
 
   /** A subject credential signed by this member (who needs the `subject-credential` role). */

@@ -4,7 +4,8 @@
 // than 2/3 of the validators trusted from the genesis file, following every proven
 // validator-set change in between. Nothing in a bundle is taken on faith.
 import {
-  ErrorCode, ZwError, bytesEqual, decode, encode, fromHex, fromJsonValue, toJsonValue, utf8,
+  ErrorCode, ZwError, bytesEqual, decode, encode, fromHex, fromJsonValue, toBase64, toJsonValue,
+  utf8,
 } from '../core/index.js';
 import type { JsonValue } from '../core/index.js';
 import type { BlockHeader } from '../ledger/index.js';
@@ -57,7 +58,9 @@ export interface AccessReceiptView {
   readonly requester: string;
   readonly provider: string;
   readonly entry: string;
-  readonly purpose: string;
+  /** Only for a reader who may see it (see `receipts`). */
+  readonly purpose?: string;
+  readonly subjects?: readonly string[];
   readonly system: string;
   readonly items: readonly string[];
   readonly time: number;
@@ -107,6 +110,7 @@ export interface ReceiptSearchOptions extends PageOptions {
   /** Block time range [from, to), ms. */
   readonly from?: number;
   readonly to?: number;
+  /** Needs a reader who may read purposes (an auditor, or a party naming its own agency). */
   readonly purpose?: string;
 }
 
@@ -123,6 +127,12 @@ export interface EvidenceBundle {
   /** The same receipt as JSON, for people to read. */
   readonly receipt: JsonValue;
   readonly proof: ProofView;
+  /**
+   * For a reader who may see them: the receipt's personal fields (`rx/<id>`), proven at the
+   * same height.
+   */
+  readonly personal?: { readonly key: string; readonly value: string;
+    readonly personal: JsonValue; readonly proof: ProofView };
   /** Proven validator schedule entries 1..n that took effect by height + 1. */
   readonly validatorChanges: readonly { readonly index: number; readonly height: number;
     readonly value: string; readonly proof: ProofView }[];
@@ -134,6 +144,8 @@ export interface EvidenceBundle {
 export interface VerifiedEvidence {
   /** The receipt exactly as proven, as JSON. */
   readonly receipt: Readonly<Record<string, JsonValue>>;
+  /** The personal fields as proven, when the bundle carries them; else null. */
+  readonly personal: Readonly<Record<string, JsonValue>> | null;
   readonly height: number;
   readonly header: BlockHeader;
   /** Validators in the set that signed the header (more than 2/3 of its power signed). */
@@ -150,9 +162,28 @@ export function sharingRequests(client: ZhengwuClient, options: RequestSearchOpt
   return client.get('/v1/sharing/requests', { ...options });
 }
 
-export function receipts(client: ZhengwuClient, options: ReceiptSearchOptions = {}):
-  Promise<Page<AccessReceiptView>> {
-  return client.get('/v1/receipts', { ...options });
+/** The header a receipt reader proof travels in (ADR 0010). */
+export const receiptReaderHeader = 'zw-reader-proof';
+
+/** Who reads receipts' personal fields: a member whose account signs a fresh reader proof. */
+export interface ReceiptReaderAccount {
+  receiptReaderProof(validForBlocks?: number): Promise<Uint8Array>;
+}
+
+async function readerHeaders(reader: ReceiptReaderAccount | undefined):
+  Promise<Record<string, string>> {
+  return reader === undefined ? {}
+    : { [receiptReaderHeader]: toBase64(await reader.receiptReaderProof()) };
+}
+
+/**
+ * Access receipts by agency, entry and time range. Without `reader`, without their personal
+ * fields (purpose, subjects) and without the purpose filter; with a reader's proof, with them
+ * where the reader may read them: auditors and the data authority, or the receipt's parties.
+ */
+export async function receipts(client: ZhengwuClient, options: ReceiptSearchOptions = {},
+  reader?: ReceiptReaderAccount): Promise<Page<AccessReceiptView>> {
+  return client.get('/v1/receipts', { ...options }, await readerHeaders(reader));
 }
 
 /**
@@ -166,12 +197,13 @@ export async function usage(client: ZhengwuClient, subject: string, reader: Usag
     { [usageProofHeader]: proof });
 }
 
-export function evidenceBundle(client: ZhengwuClient, receiptId: string):
-  Promise<EvidenceBundle> {
+/** The evidence of one receipt; with a `reader` entitled to them, of its personal fields too. */
+export async function evidenceBundle(client: ZhengwuClient, receiptId: string,
+  reader?: ReceiptReaderAccount): Promise<EvidenceBundle> {
   if (!receiptIdPattern.test(receiptId)) {
     throw new ZwError(ErrorCode.INVALID_ARGUMENT, `${receiptId} is not a receipt id`);
   }
-  return client.get(`/v1/receipts/${receiptId}/evidence`);
+  return client.get(`/v1/receipts/${receiptId}/evidence`, {}, await readerHeaders(reader));
 }
 
 function invalid(message: string): ZwError {
@@ -244,6 +276,30 @@ export function verifyEvidenceBundle(bundle: EvidenceBundle, trust: TrustedChain
   if (!isRecord(receipt) || receipt.id !== bundle.receiptId) {
     throw invalid(`the proven value is not receipt ${bundle.receiptId}`);
   }
-  return { receipt, height: proven.height, header: proven.header,
-    validatorCount: signers.validatorSet.validators.length };
+  return { receipt, personal: verifyPersonal(bundle, signers), height: proven.height,
+    header: proven.header, validatorCount: signers.validatorSet.validators.length };
+}
+
+/** The bundle's personal fields, proven under the same header as the receipt. */
+function verifyPersonal(bundle: EvidenceBundle, signers: TrustedChain):
+  Readonly<Record<string, JsonValue>> | null {
+  if (bundle.personal === undefined) return null;
+  const proven = verifyStateView(signers,
+    stateView(sharingContract, bundle.height, bundle.personal.value, bundle.personal.proof),
+    sharingContract, contractValueKey(`rx/${bundle.receiptId}`));
+  if (proven.value === undefined) throw invalid('the personal fields are not proven');
+  let shown: Uint8Array;
+  try {
+    shown = encode(fromJsonValue(bundle.personal.personal));
+  } catch {
+    throw invalid('the bundle\'s personal fields are not a canonical value');
+  }
+  if (!bytesEqual(shown, proven.value)) {
+    throw invalid('the bundle\'s personal fields differ from the proven value');
+  }
+  const personal = toJsonValue(decode(proven.value));
+  if (!isRecord(personal) || personal.id !== bundle.receiptId) {
+    throw invalid(`the proven personal fields are not those of receipt ${bundle.receiptId}`);
+  }
+  return personal;
 }

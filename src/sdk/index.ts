@@ -25,7 +25,7 @@ export type {
 export { trustAtHeight } from './validators.js';
 export {
   searchCatalog, sharingRequests, receipts, usage, evidenceBundle, verifyEvidenceBundle,
-  normalizePersonalId, evidenceFormat,
+  normalizePersonalId, evidenceFormat, receiptReaderHeader,
 } from './data.js';
 export {
   deriveSubjects, createCitizenKey, issueCredential, credentialFile, readCredentialFile,
@@ -35,7 +35,7 @@ export type { UsageReader, CredentialFile } from './subjects.js';
 export type {
   Page, CatalogEntryView, SharingRequestView, AccessReceiptView, UsageItem, UsagePage,
   PageOptions, CatalogSearchOptions, RequestSearchOptions, ReceiptSearchOptions, EvidenceBundle,
-  VerifiedEvidence,
+  VerifiedEvidence, ReceiptReaderAccount,
 } from './data.js';
 export { uploadDataset, datasetInfo, fetchData } from './exchange.js';
 export type {

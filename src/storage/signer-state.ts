@@ -2,7 +2,16 @@
 // different votes for the same step, even across crashes and restarts. The file is replaced
 // atomically: write a temporary file, fsync it, rename it over the old one, fsync the directory.
 // The node MUST call `record` and let it return BEFORE a signature leaves the process.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+//
+// The descriptors a write needs (the directory, and the next temporary file) are opened ahead
+// and held, so a process whose other descriptors are all taken (a flood of client sockets:
+// EMFILE) can still persist a step. The only descriptor opened during `record` is the next
+// spare temporary file, right after the previous one's slot is freed. If a write cannot be made
+// durable, `record` throws UNAVAILABLE with the reason and the caller does not sign; the next
+// step tries again.
+import {
+  closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { ErrorCode, ZwError } from '../core/index.js';
 
@@ -26,9 +35,16 @@ export function compareSteps(a: SignedStep, b: SignedStep): number {
 
 export class SignerStateFile {
   private last: SignedStep | undefined;
+  private readonly temporary: string;
+  private readonly directory: number;
+  /** The open temporary file the next record is written to (undefined if it could not open). */
+  private spare: number | undefined;
 
   constructor(private readonly path: string) {
     this.last = SignerStateFile.read(path);
+    this.temporary = `${path}.tmp`;
+    this.directory = openSync(dirname(path), 'r');
+    this.spare = openSync(this.temporary, 'w', 0o600);
   }
 
   private static read(path: string): SignedStep | undefined {
@@ -66,15 +82,52 @@ export class SignerStateFile {
       }
       if (order === 0 && next.resume === undefined) return;
     }
-    const temporary = `${this.path}.tmp`;
-    const file = openSync(temporary, 'w', 0o600);
-    writeSync(file, JSON.stringify(next));
-    fsyncSync(file);
-    closeSync(file);
-    renameSync(temporary, this.path);
-    const directory = openSync(dirname(this.path), 'r');
-    fsyncSync(directory);
-    closeSync(directory);
+    try {
+      this.persist(JSON.stringify(next));
+    } catch (error) {
+      // Whatever the spare now names (after a rename it is the state file), it is not written
+      // again: the next record opens a fresh one.
+      if (this.spare !== undefined) {
+        try {
+          closeSync(this.spare);
+        } catch {
+          // Already unusable.
+        }
+      }
+      this.spare = undefined;
+      throw new ZwError(ErrorCode.UNAVAILABLE, `signer state h=${next.height} r=${next.round} ` +
+        `s=${next.step} not persisted, so not signed: ${(error as Error).message}`);
+    }
     this.last = next;
+  }
+
+  private persist(text: string): void {
+    // The spare must name the temporary path: after a failed attempt it is opened again.
+    const file = this.spare ?? openSync(this.temporary, 'w', 0o600);
+    this.spare = file;
+    const bytes = Buffer.from(text);
+    ftruncateSync(file, 0);
+    let written = 0;
+    while (written < bytes.length) {
+      written += writeSync(file, bytes, written, bytes.length - written, written);
+    }
+    fsyncSync(file);
+    renameSync(this.temporary, this.path);
+    fsyncSync(this.directory);
+    // The spare is now the state file itself: close it and take its slot for the next spare.
+    this.spare = undefined;
+    closeSync(file);
+    try {
+      this.spare = openSync(this.temporary, 'w', 0o600);
+    } catch {
+      // This step is durable; the next record opens the spare again, or refuses to sign.
+    }
+  }
+
+  /** Releases the held descriptors (the state stays on disk). */
+  close(): void {
+    if (this.spare !== undefined) closeSync(this.spare);
+    this.spare = undefined;
+    closeSync(this.directory);
   }
 }
