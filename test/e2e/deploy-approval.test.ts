@@ -2,8 +2,10 @@
 // is refused without approval, a deploy-contract proposal for that exact source passes with a
 // MAJORITY of the four agencies, and the same deploy then succeeds and the contract runs.
 import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import { utf8 } from '../../src/core/index.js';
 import type { CborValue } from '../../src/core/index.js';
 import { getSuite } from '../../src/crypto/index.js';
@@ -20,6 +22,11 @@ describe('contract deployment by governance', () => {
 
   it('is refused without approval and succeeds after a MAJORITY', async () => {
     network = await startNetwork('intl', 4);
+    onTestFailed(() => {
+      for (const node of network?.processes ?? []) {
+        console.error(node.output.join('').slice(-3000));
+      }
+    });
     const { dir } = network;
     const client = network.clients[0] as ZhengwuClient;
     const [market, tax, police] = ['market', 'tax', 'police'].map((slug) =>
@@ -71,7 +78,10 @@ describe('contract deployment by governance', () => {
     const id = /proposal ([0-9a-f]{64}) is open/.exec(first.out)?.[1];
     expect(id, first.out).toBeDefined();
     expect(first.out).toContain(`zw gov vote ${id ?? ''} yes`);
-    expect(zw(['contract', 'query', 'districtregistry', 'count'], 'health').code).not.toBe(0);
+    const missing = spawnSync(process.execPath, [launcher, 'contract', 'query',
+      'districtregistry', 'count', '--node', client.url], { encoding: 'utf8' });
+    expect(missing.status).not.toBe(0);
+    expect(`${missing.stdout}${missing.stderr}`).toMatch(/UNKNOWN_CONTRACT|no contract/);
     for (const slug of ['tax', 'police']) {
       const voted = zw(['gov', 'vote', id ?? '', 'yes', '--key',
         join(dir, 'admins', `${slug}.key`)], slug);
@@ -80,5 +90,39 @@ describe('contract deployment by governance', () => {
     const second = zw(deployArgs, 'health');
     expect(second.code, second.out).toBe(0);
     expect(second.out).toContain('deployed districtregistry 1.0.0');
+    // Run again, the used approval does not deploy twice: it proposes anew.
+    const third = zw([...deployArgs, '--version', '1.0.2', '--reason', 'again',
+      '--legal-basis', 'Consortium charter, art. 7'], 'health');
+    expect(third.out).toMatch(/proposal [0-9a-f]{64} is open/);
+
+    // An upgrade through the CLI names the deployed version it replaces (read from the chain).
+    const changed = mkdtempSync(join(tmpdir(), 'zw-registry-'));
+    cpSync(project, changed, { recursive: true });
+    appendFileSync(join(changed, 'src', 'index.ts'),
+      '\nexport const revision = query(() => 2);\n');
+    const upgradeArgs = ['contract', 'deploy', '--upgrade', '--dir', changed, '--name',
+      'districtregistry', '--version', '1.1.0', '--key', join(dir, 'admins', 'health.key')];
+    const proposed = zw([...upgradeArgs, '--reason', 'revision query', '--legal-basis',
+      'Consortium charter, art. 7'], 'health');
+    expect(proposed.code, proposed.out).toBe(0);
+    const upgradeId = /proposal ([0-9a-f]{64}) is open/.exec(proposed.out)?.[1] ?? '';
+    // Read through the CLI too: spawnSync blocks this process, whose pooled connections to
+    // the node go stale meanwhile.
+    const read = (args: string[]): unknown => {
+      const result = spawnSync(process.execPath, [launcher, ...args, '--node', client.url,
+        '--json'], { encoding: 'utf8' });
+      expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
+      return JSON.parse(result.stdout);
+    };
+    expect(read(['gov', 'show', upgradeId])).toMatchObject({ kind: 'upgrade-contract',
+      payload: { replacesVersion: '1.0.0', version: '1.1.0' } });
+    for (const slug of ['tax', 'police']) {
+      expect(zw(['gov', 'vote', upgradeId, 'yes', '--key', join(dir, 'admins', `${slug}.key`)],
+        slug).code).toBe(0);
+    }
+    const upgraded = zw(upgradeArgs, 'health');
+    expect(upgraded.code, upgraded.out).toBe(0);
+    expect(read(['contract', 'query', 'districtregistry', 'revision'])).toBe(2);
+    rmSync(changed, { recursive: true, force: true });
   }, 240_000);
 });
