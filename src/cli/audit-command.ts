@@ -6,8 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ErrorCode, ZwError } from '../core/index.js';
 import {
-  ZhengwuClient, credentialSubject, evidenceBundle, getSuite, openKeystore, readCredentialFile,
-  receipts, trustFromGenesis, usage, verifyEvidenceBundle,
+  Account, ZhengwuClient, credentialSubject, evidenceBundle, getSuite, openKeystore,
+  readCredentialFile, receipts, trustFromGenesis, usage, verifyEvidenceBundle,
 } from '../sdk/index.js';
 import type { AccessReceiptView, EvidenceBundle, UsageItem } from '../sdk/index.js';
 import { output, readPassphrase, run } from './io.js';
@@ -44,7 +44,7 @@ function usageLine(item: UsageItem): string {
 
 function receiptLine(receipt: AccessReceiptView): string {
   return `  ${receipt.id}  ${receipt.requester} <- ${receipt.provider}  ${receipt.entry}  ` +
-    `${receipt.purpose}  ${receipt.outcome}` +
+    `${receipt.purpose ?? '(purpose withheld)'}  ${receipt.outcome}` +
     (receipt.disclosureHeight === null ? '' : ` (covert until ${receipt.disclosureHeight})`);
 }
 
@@ -95,8 +95,29 @@ function pageOptions(flags: PageFlags): { after?: string; limit?: number } {
     ...(limit === undefined ? {} : { limit }) };
 }
 
+interface ReaderFlags {
+  readonly node: string;
+  readonly key?: string;
+  readonly passphraseFile?: string;
+}
+
+/**
+ * The member who reads receipts' personal fields (ADR 0010): an auditor, the data authority, or
+ * a member of the receipt's requesting or providing agency; none without --key.
+ */
+async function readerOf(flags: ReaderFlags, client: ZhengwuClient): Promise<Account | undefined> {
+  if (flags.key === undefined) return undefined;
+  const key = openKeystore(readFileSync(flags.key, 'utf8'),
+    await readPassphrase(flags, flags.key));
+  return new Account(getSuite((await client.status()).suite), key, client);
+}
+
+const readerKeyHelp = 'member keystore: shows purposes and subjects to an auditor or a party';
+
 function receiptsCommand(): Command {
   return new Command('receipts').description('access receipts, oldest first, filtered')
+    .option('--key <keystore>', readerKeyHelp)
+    .option('--passphrase-file <file>', 'file holding the keystore passphrase')
     .option('--requester <agency>', 'requesting agency id')
     .option('--provider <agency>', 'providing agency id')
     .option('--entry <code>', 'catalog entry resource code')
@@ -107,17 +128,19 @@ function receiptsCommand(): Command {
     .option('--after <receiptId>', 'continue after this receipt')
     .option('--limit <n>', 'receipts per page (1-100)')
     .option('--json', 'machine-readable output')
-    .action(run(async (flags: PageFlags & { requester?: string; provider?: string;
-      entry?: string; from?: string; to?: string; purpose?: string }) => {
+    .action(run(async (flags: PageFlags & ReaderFlags & { requester?: string;
+      provider?: string; entry?: string; from?: string; to?: string; purpose?: string }) => {
       const from = positiveInteger(flags.from, '--from');
       const to = positiveInteger(flags.to, '--to');
-      const page = await receipts(new ZhengwuClient({ url: flags.node }), {
+      const client = new ZhengwuClient({ url: flags.node });
+      const page = await receipts(client, {
         ...pageOptions(flags),
         ...(flags.requester === undefined ? {} : { requester: flags.requester }),
         ...(flags.provider === undefined ? {} : { provider: flags.provider }),
         ...(flags.entry === undefined ? {} : { entry: flags.entry }),
         ...(flags.purpose === undefined ? {} : { purpose: flags.purpose }),
-        ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) });
+        ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) },
+      await readerOf(flags, client));
       output(flags, page, () => [...(page.items.length === 0 ? ['  none']
         : page.items.map(receiptLine)), ...more(page.next)].join('\n'));
     }));
@@ -127,10 +150,13 @@ function evidenceCommand(): Command {
   return new Command('evidence').argument('<receiptId>', 'access receipt id')
     .description('export a receipt\'s evidence bundle (receipt, proof, signed header)')
     .requiredOption('--out <file>', 'bundle file to write')
+    .option('--key <keystore>', `${readerKeyHelp}; the bundle then proves them too`)
+    .option('--passphrase-file <file>', 'file holding the keystore passphrase')
     .option('--node <url>', 'node API URL', defaultNode)
     .option('--json', 'machine-readable output')
-    .action(run(async (id: string, flags: { node: string; out: string; json?: boolean }) => {
-      const bundle = await evidenceBundle(new ZhengwuClient({ url: flags.node }), id);
+    .action(run(async (id: string, flags: ReaderFlags & { out: string; json?: boolean }) => {
+      const client = new ZhengwuClient({ url: flags.node });
+      const bundle = await evidenceBundle(client, id, await readerOf(flags, client));
       writeFileSync(flags.out, `${JSON.stringify(bundle, null, 2)}\n`);
       output(flags, { receiptId: id, height: bundle.height, file: flags.out },
         () => `evidence for receipt ${id} (state of height ${bundle.height}) written to ` +
@@ -148,13 +174,14 @@ function verifyCommand(): Command {
       const bundle = JSON.parse(readFileSync(file, 'utf8')) as EvidenceBundle;
       const verified = verifyEvidenceBundle(bundle, trust);
       const receipt = verified.receipt;
-      output(flags, { verified: true, receipt, height: verified.height,
-        signedBy: verified.validatorCount },
+      const purpose = verified.personal?.purpose ?? '(purpose withheld)';
+      output(flags, { verified: true, receipt, personal: verified.personal,
+        height: verified.height, signedBy: verified.validatorCount },
       () => [`verified: receipt ${String(receipt.id)} is in the state of height ` +
         `${verified.height}, signed by more than 2/3 of a ${verified.validatorCount}-validator ` +
         'set followed from the genesis file',
       `  ${String(receipt.requester)} <- ${String(receipt.provider)}  ` +
-        `${String(receipt.entry)}  ${String(receipt.purpose)}  ${String(receipt.outcome)}`,
+        `${String(receipt.entry)}  ${String(purpose)}  ${String(receipt.outcome)}`,
       ].join('\n'));
     }));
 }

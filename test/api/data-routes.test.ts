@@ -1,8 +1,9 @@
 // Proves the data-sharing read routes serve the node's index: catalog search by provider,
 // category, sharing type and keyword (Chinese included), receipts by agency, entry, time and
-// purpose with cursors, the citizen's usage log newest first with a covert access shown as a
-// placeholder, evidence for unknown receipts a 404, and bad query strings a 400
-// INVALID_ARGUMENT; the routes and their schemas are in /openapi.json.
+// purpose with cursors (purpose and subjects only for a reader with a proof), the citizen's
+// usage log newest first with a covert access shown as a placeholder, evidence for unknown
+// receipts a 404, and bad query strings a 400 INVALID_ARGUMENT; the routes and their schemas
+// are in /openapi.json.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   getSuite, receipts, searchCatalog, sharingRequests, usage,
@@ -53,10 +54,15 @@ describe('requests and receipts', () => {
   });
 
   it('filters receipts and pages through them in time order', async () => {
-    const all = await receipts(data.client, { requester: taxAgency });
+    const all = await receipts(data.client, { requester: data.agency });
     expect(all.items.map((r) => r.id)).toEqual([data.openReceipt, data.covertReceipt]);
     expect(all.items[0]).toMatchObject({ provider: data.agency, entry: entryCode,
       system: 'tax-registration', outcome: 'served', disclosureHeight: null });
+    expect(all.items[0]?.purpose, 'no personal field without a reader proof').toBeUndefined();
+    expect(all.items[0]?.subjects).toBeUndefined();
+    const read = await receipts(data.client, { requester: data.agency }, data.officer);
+    expect(read.items[0]).toMatchObject({ purpose: 'tax registration check',
+      subjects: [subject] });
     const first = await receipts(data.client, { provider: data.agency, limit: 1 });
     expect(first.items.map((r) => r.id)).toEqual([data.openReceipt]);
     expect(first.next).toBe(data.openReceipt);
@@ -64,8 +70,10 @@ describe('requests and receipts', () => {
       after: first.next ?? '' });
     expect(second).toEqual({ items: [expect.objectContaining({ id: data.covertReceipt })],
       next: null });
-    expect((await receipts(data.client, { purpose: 'investigation' })).items
+    expect((await receipts(data.client, { purpose: 'investigation' }, data.officer)).items
       .map((r) => r.id)).toEqual([data.covertReceipt]);
+    await expect(receipts(data.client, { purpose: 'investigation' })).rejects
+      .toMatchObject({ code: 'UNAUTHORIZED' });
     expect((await receipts(data.client, { entry: entryCode })).items).toHaveLength(2);
     const time = all.items[0]?.time ?? 0;
     expect((await receipts(data.client, { from: time, to: time + 1 })).items.length)
@@ -81,7 +89,7 @@ describe('the citizen\'s usage log', () => {
     expect(page.items).toEqual([
       { id: data.covertReceipt, covert: true, disclosureHeight: 1_000_000 },
       { id: data.openReceipt, covert: false, time: expect.any(Number) as number,
-        agency: taxAgency, system: 'tax-registration', purpose: 'tax registration check',
+        agency: data.agency, system: 'tax-registration', purpose: 'tax registration check',
         entry: entryCode, items: ['name', 'creditCode'], outcome: 'served' },
     ]);
     expect(page.next).toBeNull();

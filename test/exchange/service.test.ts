@@ -232,7 +232,7 @@ describe('fetches', () => {
       Record<string, CborValue>;
     expect(receipt).toMatchObject({ outcome: 'served', requester: tax, provider: market,
       requestHash: toHex(chain.suite.hash(request)), responseHash: result.responseHash,
-      subjects: [subject], officialId: 'TAX-0042', recordedBy: marketNode.address,
+      subjectCount: 1, requesterMember: chain.address(taxStaff), recordedBy: marketNode.address,
       acknowledged: { by: taxNode.address, matches: true } });
   });
 
@@ -240,15 +240,18 @@ describe('fetches', () => {
     async () => {
       const subject = await subjectOf(citizen);
       const disclosureHeight = chain.height + 50;
-      const covert = await taxNode.service.fetch(signed(taxStaff, 'fetch',
-        fetchBody({ subjects: [subject], disclosureHeight })));
+      // A covert access needs the covert-access role, which tax grants its investigator.
+      const investigator = member(tax, ['staff', 'covert-access']);
+      const covert = await taxNode.service.fetch(signed(investigator, 'fetch',
+        fetchBody({ subjects: [subject], covert: { legalBasis: '《税收征收管理法》第五十四条',
+          disclosureHeight } })));
       const view = (): CborValue[] => (chain.query('sharing', 'usage', { subject }) as
         { items: CborValue[] }).items;
       expect(view()[0]).toEqual({ id: covert.receiptId, covert: true,
         disclosedAfterHeight: disclosureHeight });
       while (chain.height < disclosureHeight) chain.block([]);
       expect(view()[0]).toMatchObject({ id: covert.receiptId, covert: false, agency: tax,
-        purpose: 'tax registration check' });
+        system: 'golden-tax' });
     });
 
   it('refuses an item outside the grant, and records the refusal', async () => {

@@ -1,5 +1,6 @@
-// Proves the audit commands end to end against a node: `zw audit receipts` lists receipts,
-// `zw audit evidence` writes a bundle that `zw audit verify` accepts offline from the genesis
+// Proves the audit commands end to end against a node: `zw audit receipts` lists receipts (with
+// purposes for a reader's --key, which the purpose filter needs), `zw audit evidence` writes a
+// bundle that `zw audit verify` accepts offline from the genesis
 // file and refuses once tampered, and `zw usage` shows the covert placeholder to an auditor,
 // and a citizen their own log with a credential from `zw citizen issue` (ADR 0013).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,23 +57,35 @@ async function zw(command: Command, args: string[]):
 describe('zw audit and zw usage', () => {
   it('exports evidence and verifies it offline; a tampered bundle fails', async () => {
     const node = ['--node', data.running.url];
-    const listed = await zw(auditCommand(), ['receipts', '--purpose', 'tax', ...node]);
+    const pass = join(dir, 'reader-pass');
+    writeFileSync(pass, 'reader pass\n');
+    const readerKey = join(dir, 'reader.key');
+    writeFileSync(readerKey, createKeystore(getSuite('intl'), data.officerKey, 'reader pass'));
+    const reader = ['--key', readerKey, '--passphrase-file', pass];
+    const refused = await zw(auditCommand(), ['receipts', '--purpose', 'tax', ...node]);
+    expect(refused.err, 'the purpose filter needs a reader').toContain('UNAUTHORIZED');
+    const listed = await zw(auditCommand(), ['receipts', '--purpose', 'tax', ...reader,
+      ...node]);
     expect(listed.out).toContain(data.openReceipt);
+    expect(listed.out).toContain('tax registration check');
     const file = join(dir, 'bundle.json');
     const exported = await zw(auditCommand(), ['evidence', data.openReceipt, '--out', file,
-      ...node]);
+      ...reader, ...node]);
     expect(exported.code, exported.err).toBe(0);
     const genesis = join(data.running.dir, 'genesis.json');
     const verified = await zw(auditCommand(), ['verify', file, '--genesis', genesis, '--json']);
     expect(verified.code, verified.err).toBe(0);
     expect(JSON.parse(verified.out)).toMatchObject({ verified: true,
       receipt: { id: data.openReceipt } });
-    const bundle = JSON.parse(readFileSync(file, 'utf8')) as { receipt: { purpose: string } };
-    bundle.receipt.purpose = 'changed';
+    expect(JSON.parse(verified.out)).toMatchObject({
+      personal: { purpose: 'tax registration check' } });
+    const bundle = JSON.parse(readFileSync(file, 'utf8')) as
+      { personal: { personal: { purpose: string } } };
+    bundle.personal.personal.purpose = 'changed';
     writeFileSync(file, JSON.stringify(bundle));
-    const refused = await zw(auditCommand(), ['verify', file, '--genesis', genesis]);
-    expect(refused.code).toBe(2);
-    expect(refused.err).toContain('INVALID_PROOF');
+    const tampered = await zw(auditCommand(), ['verify', file, '--genesis', genesis]);
+    expect(tampered.code).toBe(2);
+    expect(tampered.err).toContain('INVALID_PROOF');
   });
 
   it('lists a subject\'s accesses for an auditor, and a citizen\'s own with a credential',

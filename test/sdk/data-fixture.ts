@@ -1,6 +1,7 @@
 // A one-agency in-process node whose genesis catalog and sharing contracts hold a published
 // entry and access receipts (one open, one covert until a far height), for the data-sharing API
-// and SDK tests. Not a test file itself.
+// and SDK tests. Not a test file itself. A receipt carries the requester's signed fetch request
+// (ADR 0010); with one agency, its officer asks for its own data and its node role records it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, ZwError } from '../../src/core/index.js';
@@ -21,7 +22,10 @@ export interface DataNode {
   readonly running: InProcessNode;
   readonly client: ZhengwuClient;
   readonly agency: string;
-  /** An officer of the agency with staff, data-authority and operator roles. */
+  /**
+   * An officer of the agency with staff, data-authority, operator and covert-access roles: it
+   * signs the fetch requests and records the receipts.
+   */
   readonly officer: Account;
   /** The officer's key: an auditor's usage reader (ADR 0013). */
   readonly officerKey: KeyPair;
@@ -49,13 +53,16 @@ function entry(agencyCode: string): CborValue {
     schemaHash: 'ab'.repeat(32) };
 }
 
-function access(purpose: string, subjects: string[], disclosureHeight: number | null):
-  CborValue {
-  return { requester: taxAgency, requesterMember: 'ab'.repeat(20), officialId: 'T-0042',
+async function access(officer: Account, purpose: string, subjects: string[],
+  disclosureHeight: number | null): Promise<CborValue> {
+  const request = await officer.exchangeRequest('fetch', { officialId: 'T-0042',
     caseNumber: '2026-0001', system: 'tax-registration', purpose, entry: entryCode,
-    items: ['name', 'creditCode'], subjects, requestHash: 'cd'.repeat(32),
-    responseHash: 'ef'.repeat(32), outcome: 'served', disclosureHeight };
+    items: ['name', 'creditCode'], subjects, ...(disclosureHeight === null ? {}
+      : { covert: { legalBasis: '《刑事诉讼法》第一百五十条', disclosureHeight } }) });
+  return { request, subjects, responseHash: 'ef'.repeat(32), outcome: 'served' };
 }
+
+const officerRoles = ['staff', 'data-authority', 'operator', 'covert-access'];
 
 export async function startDataNode(): Promise<DataNode> {
   const running = await startInProcessNode('intl');
@@ -66,7 +73,7 @@ export async function startDataNode(): Promise<DataNode> {
     'market.key'), 'utf8'), running.passphrase), client);
   const key = suite.generateKeyPair();
   await call(admin, 'identity', 'registerMember', { publicKey: key.publicKey,
-    roles: ['staff', 'data-authority', 'operator'] });
+    roles: officerRoles });
   const officer = new Account(suite, key, client);
   await call(officer, 'catalog', 'registerDuty', { code: 'market-registration',
     name: '市场主体登记', legalBasis: '《市场主体登记管理条例》' });
@@ -74,25 +81,25 @@ export async function startDataNode(): Promise<DataNode> {
   await call(officer, 'catalog', 'publish', { entry: entry(agencyCode) });
   await call(officer, 'catalog', 'review', { code: entryCode, version: 1, approve: true });
   const openReceipt = await call(officer, 'sharing', 'recordAccess',
-    access('tax registration check', [subject], null));
+    await access(officer, 'tax registration check', [subject], null));
   const covertReceipt = await call(officer, 'sharing', 'recordAccess',
-    access('investigation', [subject, coverSubject], 1_000_000));
+    await access(officer, 'investigation', [subject, coverSubject], 1_000_000));
   if (typeof openReceipt !== 'string' || typeof covertReceipt !== 'string') {
     throw new ZwError(ErrorCode.INTERNAL, 'recordAccess returned no receipt id');
   }
   // One more block, so the next header signs the receipts' state.
   await identityCall(admin, 'setRoles', { address: suite.address(key.publicKey),
-    roles: ['staff', 'data-authority', 'operator'] });
+    roles: officerRoles });
   return { running, client, agency: status.agency, officer, officerKey: key, openReceipt,
     covertReceipt };
 }
 
 /** Fetches a bundle, retrying while the receipt's block is not yet signed by a later one. */
-export async function provableBundle(client: ZhengwuClient, id: string):
-  Promise<EvidenceBundle> {
+export async function provableBundle(client: ZhengwuClient, id: string,
+  reader?: Account): Promise<EvidenceBundle> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await evidenceBundle(client, id);
+      return await evidenceBundle(client, id, reader);
     } catch (error) {
       if (!(error instanceof ZwError) || error.code !== ErrorCode.HEIGHT_UNAVAILABLE ||
         attempt > 100) throw error;

@@ -1,7 +1,8 @@
 // Proves that an access receipt's evidence bundle verifies offline against trust taken from the
 // genesis file alone, and that every kind of tampering fails with a clear error: a changed
 // receipt field, a changed proven value, a wrong proof, a forged or stripped commit signature,
-// a header of another chain, and a bundle checked against another chain's genesis.
+// a header of another chain, and a bundle checked against another chain's genesis. The personal
+// fields come only to a reader entitled to them, proven under the same header (ADR 0010).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { decode, encode, fromBase64, fromHex, toBase64, toHex } from '../../src/
 import type { CborValue } from '../../src/core/index.js';
 import { trustFromGenesis, verifyEvidenceBundle } from '../../src/sdk/index.js';
 import type { EvidenceBundle, TrustedChain } from '../../src/sdk/index.js';
-import { provableBundle, startDataNode, taxAgency } from './data-fixture.js';
+import { provableBundle, startDataNode } from './data-fixture.js';
 import type { DataNode } from './data-fixture.js';
 
 let data: DataNode;
@@ -18,7 +19,7 @@ let trust: TrustedChain;
 
 beforeAll(async () => {
   data = await startDataNode();
-  bundle = await provableBundle(data.client, data.openReceipt);
+  bundle = await provableBundle(data.client, data.openReceipt, data.officer);
   // Offline: the verifier reads only the genesis file, never the node.
   trust = trustFromGenesis(JSON.parse(readFileSync(join(data.running.dir, 'genesis.json'),
     'utf8')));
@@ -45,8 +46,10 @@ describe('evidence bundles', () => {
   it('verifies offline from the genesis file', () => {
     const verified = verifyEvidenceBundle(bundle, trust);
     expect(verified.receipt.id).toBe(data.openReceipt);
-    expect(verified.receipt.requester).toBe(taxAgency);
-    expect(verified.receipt.purpose).toBe('tax registration check');
+    expect(verified.receipt.requester).toBe(data.agency);
+    expect(verified.receipt.purpose, 'the receipt holds no personal field').toBeUndefined();
+    expect(verified.personal).toMatchObject({ purpose: 'tax registration check',
+      officialId: 'T-0042', caseNumber: '2026-0001' });
     expect(verified.header.height).toBe(bundle.height + 1);
     expect(bundle.validators).toHaveLength(verified.validatorCount);
     // It survives a round trip through a file.
@@ -54,19 +57,33 @@ describe('evidence bundles', () => {
       .receipt.id).toBe(data.openReceipt);
   });
 
-  it('refuses a changed receipt field', () => {
+  it('refuses a changed receipt field and changed personal fields', () => {
     const changed = tampered((copy) => {
-      copy.receipt = { ...(copy.receipt as Record<string, never>), purpose: 'something else' };
+      copy.receipt = { ...(copy.receipt as Record<string, never>), system: 'something else' };
     });
     expect(() => verifyEvidenceBundle(changed, trust)).toThrow(/differs from the proven value/);
+    const personal = tampered((copy) => {
+      const proven = copy.personal;
+      if (proven === undefined) throw new Error('the officer\'s bundle has personal fields');
+      copy.personal = { ...proven, personal: { ...(proven.personal as Record<string, never>),
+        purpose: 'something else' } };
+    });
+    expect(() => verifyEvidenceBundle(personal, trust))
+      .toThrow(/personal fields differ from the proven value/);
+  });
+
+  it('gives no personal field to a reader without a proof', async () => {
+    const open = await provableBundle(data.client, data.openReceipt);
+    expect(open.personal).toBeUndefined();
+    expect(verifyEvidenceBundle(open, trust).personal).toBeNull();
   });
 
   it('refuses a changed value (the proof no longer matches)', () => {
     const value = decode(fromHex(bundle.value, 'value')) as Record<string, CborValue>;
-    const forged = toHex(encode({ ...value, purpose: 'something else' }));
+    const forged = toHex(encode({ ...value, system: 'something else' }));
     const changed = tampered((copy) => {
       copy.value = forged;
-      copy.receipt = { ...(copy.receipt as Record<string, never>), purpose: 'something else' };
+      copy.receipt = { ...(copy.receipt as Record<string, never>), system: 'something else' };
     });
     expect(() => verifyEvidenceBundle(changed, trust)).toThrow(/value proof does not verify/);
   });
