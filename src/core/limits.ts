@@ -125,6 +125,13 @@ export const limits = {
   contractCallDepthMax: 4,
   /** One value crossing the contract boundary (arguments, results, state values, events). */
   contractValueBytesMax: 64 * 1024,
+  /**
+   * Inside a contract: the longest string (UTF-16 units; room for the hex text of a largest value)
+   * and the largest bigint (bits) that built-ins and operators may produce. Work on them is
+   * charged by size (src/vm/builtins.ts), and these bound the work that one operation can do.
+   */
+  contractStringCharsMax: 128 * 1024,
+  contractBigIntBitsMax: 1024,
   /** Entries returned by one state range call. */
   contractRangeEntriesMax: 100,
   /** Contract runtimes kept alive within one block; the least recently used is dropped. */

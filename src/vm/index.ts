@@ -13,3 +13,4 @@ export { KeyIndex, dataKey } from './key-index.js';
 export type { RawState, RangeOptions } from './key-index.js';
 export { toVmText, fromVmText } from './values.js';
 export { removedGlobals } from './prelude.js';
+export { builtinRates } from './builtins.js';

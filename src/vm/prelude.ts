@@ -8,6 +8,7 @@
 // argument: that is how the host learns how many steps ran since the last crossing, so that
 // steps and host charges come out of one gas meter in one deterministic order.
 import { limits } from '../core/index.js';
+import { builtinsSource } from './builtins.js';
 
 /** Globals deleted from every contract context. */
 export const removedGlobals: readonly string[] = [
@@ -32,12 +33,16 @@ export const preludeSource = `(function (host, meter) {
   }
   for (const name of ${JSON.stringify(removedGlobals)}) delete G[name];
   delete Math.random;
+  const origSubstr = String.prototype.substr;
+${builtinsSource}
   const hexDigits = '0123456789abcdef';
   let budget = 0;
   function replacer(key, value) {
+    // Every value and string costs budget, so that native JSON work stops near the value limit.
+    budget -= 2 + key.length + (typeof value === 'string' ? value.length : 0) +
+      (value instanceof U8 ? value.length : 0);
+    if (budget < 0) tooLarge('a value leaving the contract', '${limits.contractValueBytesMax} bytes');
     if (value instanceof U8) {
-      budget -= value.length;
-      if (budget < 0) throw new RangeError('value too large to leave the contract');
       let text = '';
       for (let i = 0; i < value.length; i++) {
         text += hexDigits[value[i] >> 4] + hexDigits[value[i] & 15];
@@ -48,7 +53,7 @@ export const preludeSource = `(function (host, meter) {
     return value;
   }
   function out(value) {
-    budget = ${limits.contractValueBytesMax};
+    budget = ${limits.contractValueBytesMax * 2 + 1024};
     const text = stringify(value, replacer);
     return text === undefined ? 'null' : text;
   }
@@ -58,17 +63,23 @@ export const preludeSource = `(function (host, meter) {
       if (keys.length === 1 && keys[0] === '$bytes') {
         const text = value.$bytes, bytes = new U8(text.length / 2);
         for (let i = 0; i < bytes.length; i++) {
-          bytes[i] = toInt(text.substr(i * 2, 2), 16);
+          bytes[i] = toInt(apply(origSubstr, text, [i * 2, 2]), 16);
         }
         return bytes;
       }
-      if (keys.length === 1 && keys[0] === '$bigint') return Big(value.$bigint);
+      if (keys.length === 1 && keys[0] === '$bigint') {
+        const digits = value.$bigint;
+        if (typeof digits === 'string' && digits.length > bigDigits) {
+          tooLarge('a bigint of ' + digits.length + ' digits', bigBits + ' bits');
+        }
+        return Big(digits);
+      }
     }
     return value;
   }
   function into(text) {
     if (text === undefined) return undefined;
-    return text.indexOf('"$') >= 0 ? parse(text, reviver) : parse(text);
+    return apply(origIndexOf, text, ['"$']) >= 0 ? parse(text, reviver) : parse(text);
   }
   function key(value) {
     if (typeof value !== 'string') throw new TypeError('state keys are strings');
@@ -109,10 +120,10 @@ export const preludeSource = `(function (host, meter) {
   function describe(error) {
     try {
       if (error instanceof ErrorClass) {
-        return { name: Str(error.name), message: Str(error.message).slice(0, 1024),
+        return { name: Str(error.name), message: apply(origSlice, Str(error.message), [0, 1024]),
           code: typeof error.code === 'string' ? error.code : null };
       }
-      return { name: 'Thrown', message: Str(error).slice(0, 1024), code: null };
+      return { name: 'Thrown', message: apply(origSlice, Str(error), [0, 1024]), code: null };
     } catch (inner) {
       return { name: 'Error', message: 'the contract threw an unprintable value', code: null };
     }
