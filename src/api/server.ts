@@ -55,6 +55,8 @@ const statusOfCode: Partial<Record<ErrorCodeType, number>> = {
 
 function sendError(reply: FastifyReply, code: ErrorCodeType, message: string,
   details?: Readonly<Record<string, unknown>>): FastifyReply {
+  // Budgets and rates refill within a second.
+  if (statusOfCode[code] === 429) void reply.header('retry-after', '1');
   return reply.status(statusOfCode[code] ?? 400)
     .send(details === undefined ? { code, message } : { code, message, details });
 }

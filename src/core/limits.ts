@@ -31,10 +31,11 @@ export const limits = {
    * Event-loop time contract queries may use, in milliseconds per second: per client address
    * and for the whole node. Each query's measured time is debited after it runs; a client or
    * node whose budget is spent is answered QUERY_BUDGET until it refills (a bucket holds one
-   * second's worth), so queries can never take more than a bounded share of the node.
+   * second's worth), so queries can never take more than a bounded share of the node. (A
+   * contract query costs ~10-80 ms here, so a client gets a few a second, the node ~10-40.)
    */
-  queryClientMsPerSecond: 100,
-  queryNodeMsPerSecond: 250,
+  queryClientMsPerSecond: 250,
+  queryNodeMsPerSecond: 500,
   /**
    * Non-members (senders of public-contract calls): pending transactions per sender and in
    * total, and admissions per second per sender key and per client address (bursts of two
