@@ -19,6 +19,7 @@ import { profileBench } from './lib/profile.mjs';
 import { Results, judgeTargets, markdown, table } from './lib/report.mjs';
 import { scaleBench } from './lib/scale.mjs';
 import { vmBench } from './lib/vm.mjs';
+import { vmAdversarialBench } from './vm-adversarial.mjs';
 
 /** In run order. `quick: false` ones run in quick mode only when named with --only. */
 const benchmarks = [
@@ -27,6 +28,7 @@ const benchmarks = [
   { name: 'single', run: singleBench, quick: true },
   { name: 'four', run: fourBench, quick: true },
   { name: 'vm', run: vmBench, quick: true },
+  { name: 'vm-adversarial', run: vmAdversarialBench, quick: false },
   { name: 'scale', run: scaleBench, quick: true },
   { name: 'sync', run: syncBench, quick: true },
   { name: 'rss', run: rssBench, quick: true },

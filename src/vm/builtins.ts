@@ -721,10 +721,12 @@ export const builtinsSource = `
         if (typeof args[i] !== 'number') { charge(numberCost(args)); break; }
       }
       if (args.length > elemPer) charge(args.length / elemPer);
+      if (isObj(args[0])) charge(size(args[0]) / copyElemPer);
       return apply(orig, self, args);
     });
   }
   guardConstructor('Number', numberCost);
+  guardConstructor('AggregateError', (args) => size(args[0]) / copyElemPer);
   /** BigInt(v): a long digit string would be quadratic to parse, so its size is checked first. */
   function toBig(v) {
     v = prim(v, 'number');

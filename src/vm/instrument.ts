@@ -343,7 +343,8 @@ function meterFunction(node: AnyNode, r: Rewriter, depth: number): void {
   }
 }
 
-function visit(node: AnyNode, r: Rewriter, forbidden: Set<string>, depth: number): void {
+function visit(node: AnyNode, r: Rewriter, forbidden: Set<string>, depth: number,
+  topLevel: boolean): void {
   switch (node.type) {
     case 'FunctionDeclaration': case 'FunctionExpression': case 'ArrowFunctionExpression':
       meterFunction(node, r, depth);
@@ -379,13 +380,19 @@ function visit(node: AnyNode, r: Rewriter, forbidden: Set<string>, depth: number
     case 'Identifier': {
       const name = node.name as string;
       if (name.startsWith(reservedPrefix)) refuse(`the name ${name} is reserved`, node);
+      // At the top level (and in arrows there) `arguments` are the runtime's: the meter.
+      if (name === 'arguments' && topLevel) {
+        refuse('arguments outside a function is not allowed', node);
+      }
       if (forbiddenGlobals.includes(name)) forbidden.add(name);
       break;
     }
     default:
       break;
   }
-  for (const child of children(node)) visit(child, r, forbidden, depth + 2);
+  const inner = topLevel && node.type !== 'FunctionDeclaration' &&
+    node.type !== 'FunctionExpression';
+  for (const child of children(node)) visit(child, r, forbidden, depth + 2, inner);
 }
 
 /**
@@ -397,6 +404,6 @@ export function instrument(source: string): InstrumentResult {
   const program = parse(source, tokens);
   const rewriter = new Rewriter(source, tokens);
   const forbidden = new Set<string>();
-  visit(program, rewriter, forbidden, 0);
+  visit(program, rewriter, forbidden, 0, true);
   return { code: rewriter.apply(), forbidden: [...forbidden].sort() };
 }

@@ -182,6 +182,18 @@ describe('gas for built-in work', () => {
     expect(receipt.gasUsed).toBe(gasLimit);
   });
 
+  it('refuses code that reaches for the meter through the module function\'s arguments', () => {
+    for (const code of ['const m = arguments[0];', 'const f = () => arguments[0].left;']) {
+      const receipt = chain.deploy('meter-thief', `${code}\nexports.x = { kind: 'tx', ` +
+        'run: function () { return 1; } };');
+      expect(`${receipt.status} ${receipt.error}`).toMatch(/^BAD_ARGUMENTS .*arguments/);
+    }
+    // Inside a function, arguments are the function's own.
+    expect(chain.deploy('arguments-user', "exports.x = { kind: 'tx', run: function (n) { " +
+      'return arguments.length + n; } };').status).toBe('ok');
+    expect(chain.send(chain.admin, 'arguments-user', 'x', 2).result).toBe(3);
+  });
+
   it('leaves ordinary small work free of extra charges', () => {
     const receipt = run('ordinary', 100);
     expect(receipt.status).toBe('ok');
