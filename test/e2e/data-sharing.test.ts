@@ -172,7 +172,8 @@ describe.each(['intl', 'gm'] as SuiteName[])('data sharing on a %s chain', (suit
     const refusedReceipt = await policeNode.query('sharing', 'receipt', { id: refusedId }) as
       Record<string, CborValue>;
     expect(refusedReceipt).toMatchObject({ requester: manifest.nodes[2]?.agency,
-      outcome: 'refused', caseNumber: 'PS-77' });
+      requesterMember: policeStaff.address, outcome: 'refused' });
+    expect(refusedReceipt.caseNumber, 'a public query shows no personal field').toBeUndefined();
 
     // A grant that has run out is refused: a short grant, then heights pass.
     const shortGrant = await ok(policeStaff, 'sharing', 'request', { entry: licences,
@@ -214,13 +215,16 @@ describe.each(['intl', 'gm'] as SuiteName[])('data sharing on a %s chain', (suit
     expect(served[0]).toMatchObject({ agency: manifest.nodes[1]?.agency,
       purpose: '企业纳税登记核验', system: '金税三期' });
 
-    // An auditor exports the evidence of tax's access and verifies it with the genesis alone.
-    const bundle = await evidenceBundle(healthNode, fetched.receiptId);
+    // An auditor (the data authority) exports the evidence of tax's access, with its personal
+    // fields, and verifies it with the genesis alone.
+    const bundle = await evidenceBundle(healthNode, fetched.receiptId, authority);
     const verified = verifyEvidenceBundle(JSON.parse(JSON.stringify(bundle)), trust);
     expect(verified.validatorCount).toBe(3);
     expect(bundle.validatorChanges.length).toBeGreaterThan(0);
     expect(verified.receipt).toMatchObject({ id: fetched.receiptId, outcome: 'served',
       responseHash: fetched.responseHash, requestHash: fetched.requestHash,
-      officialId: 'TAX-0042', caseNumber: 'TAX-2026-118' });
+      requesterMember: taxStaff.address });
+    expect(verified.personal).toMatchObject({ officialId: 'TAX-0042',
+      caseNumber: 'TAX-2026-118', purpose: '企业纳税登记核验', subjects: [subject] });
   }, 240_000);
 });
