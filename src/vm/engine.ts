@@ -490,6 +490,12 @@ export class QuickJsEngine implements VmEngine {
 
   restore(): void {
     this.checkUsable();
-    this.heap.restore();
+    try {
+      this.heap.restore();
+    } catch (error) {
+      // A heap that cannot be put back (a runtime still open) would make the next block start
+      // from different bytes on this node: that is a fault, not something to run on.
+      throw this.faulted(error);
+    }
   }
 }
