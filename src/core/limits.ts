@@ -53,6 +53,8 @@ export const limits = {
   exchangeRequestBytesMax: 32 * 1024,
   exchangeResponseBytesMax: 4 * 1024 * 1024,
   exchangeUploadBytesMax: 32 * 1024 * 1024,
+  /** The largest upload that may come as JSON (base64); larger ones come as raw bytes. */
+  exchangeUploadJsonBytesMax: 1024 * 1024,
   exchangeUploadRecordsMax: 200_000,
   exchangeFetchRecordsMax: 10_000,
   /**
