@@ -158,12 +158,21 @@ export class QueryBudget {
         'this node\'s query time budget is spent; retry in a second');
     }
     const started = this.now();
-    try {
-      return query();
-    } finally {
+    const debit = (): void => {
       const spent = this.now() - started;
       this.clients.debit(client, spent);
       this.node.debit('', spent);
+    };
+    let result: T;
+    try {
+      result = query();
+    } catch (error) {
+      debit();
+      throw error;
     }
+    // A query run elsewhere (a worker) is debited for the time until it answers.
+    if (result instanceof Promise) return result.finally(debit) as T;
+    debit();
+    return result;
   }
 }

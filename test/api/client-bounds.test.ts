@@ -57,6 +57,20 @@ describe('query budget', () => {
   });
 });
 
+describe('query budget for queries answered later (a worker)', () => {
+  it('debits the time until the answer', async () => {
+    let now = 0;
+    const budget = new QueryBudget(100, 1_000, () => now);
+    const later = async (): Promise<number> => {
+      await Promise.resolve();
+      now += 150;
+      return 2;
+    };
+    expect(await budget.run('a', later)).toBe(2);
+    expect(code(() => budget.run('a', later))).toBe(ErrorCode.QUERY_BUDGET);
+  });
+});
+
 describe('keyed buckets', () => {
   it('refill at their rate up to the burst, per key, remembering a bounded number of keys', () => {
     let now = 0;
