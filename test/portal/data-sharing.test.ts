@@ -100,14 +100,16 @@ async function setUpNetwork(): Promise<Record<string, Member>> {
     marketStaff: await member('market', market, ['staff']),
     marketSystem: await member('market', market, ['exchange']),
     taxStaff,
+    investigator: await member('tax', tax, ['staff', 'covert-access']),
     authority: await member('health', health, ['data-authority', 'staff']),
   };
 }
 
 /** The parts of the story the UI is not about: duties, two approved entries, the dataset. */
 async function setUpCatalog(members: Record<string, Member>): Promise<void> {
-  const { marketStaff, marketSystem, authority } = members as Record<string, Member> &
-    { marketStaff: Member; marketSystem: Member; authority: Member };
+  const { marketStaff, marketSystem, authority, investigator } = members as
+    Record<string, Member> & { marketStaff: Member; marketSystem: Member; authority: Member;
+      investigator: Member };
   await ok(marketStaff.account, 'catalog', 'registerDuty', { code: 'market-registration',
     name: '市场主体登记注册', legalBasis: '《市场主体登记管理条例》' });
   for (const [code, name, type, items] of [
@@ -126,13 +128,15 @@ async function setUpCatalog(members: Record<string, Member>): Promise<void> {
       creditCode: '91110105MA02EFGH2Y', legalRepresentative: '李四' } },
   ] });
   // A covert access (by law) to the citizen's record, not disclosed for a long while: the
-  // citizen's page must show it as a placeholder, not leave it out.
+  // citizen's page must show it as a placeholder, not leave it out. Tax's investigator (with
+  // the covert-access role) signs the request; market's node records it (ADR 0010).
   const height = (await marketSystem.account.client.status()).height;
-  await ok(marketSystem.account, 'sharing', 'recordAccess', { requester: taxId,
-    requesterMember: 'ab'.repeat(20), officialId: 'PS-SEALED', caseNumber: 'SEALED-1',
-    system: 'sealed', purpose: 'sealed', entry: registry, items: ['name'], subjects: [subject],
-    requestHash: 'cd'.repeat(32), responseHash: 'ef'.repeat(32), outcome: 'served',
-    disclosureHeight: height + 1_000_000 });
+  const request = await investigator.account.exchangeRequest('fetch', { entry: registry,
+    items: ['name'], subjects: [subject], purpose: 'sealed', caseNumber: 'SEALED-1',
+    officialId: 'PS-SEALED', system: 'sealed', covert: { legalBasis: '《刑事诉讼法》第一百五十条',
+      disclosureHeight: height + 1_000_000 } });
+  await ok(marketSystem.account, 'sharing', 'recordAccess', { request, subjects: [subject],
+    responseHash: 'ef'.repeat(32), outcome: 'served' });
 }
 
 function keystoreFile(keystore: string) {

@@ -2,7 +2,9 @@
 // entry, block-time range and purpose; an evidence bundle for any one of them, downloaded as a
 // JSON file; and verification of a bundle file in this page. Verification trusts nothing the
 // node says: the bundle's receipt must be proven against a header signed by the validators of
-// the genesis (the node's /v1/genesis by default, or a genesis file the auditor holds).
+// the genesis (the node's /v1/genesis by default, or a genesis file the auditor holds). A
+// receipt's purpose and subjects, and the purpose filter, come only with the signed-in member's
+// receipt reader proof: an auditor's, or a party's for its own agency's receipts (ADR 0010).
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -19,6 +21,7 @@ import { download, fileSafe } from '../data.js';
 import { ErrorNote, PortalError } from '../errors.js';
 import { client, formatTime, trustedChain } from '../node.js';
 import { usePaged } from '../paging.js';
+import { useSession } from '../session.js';
 
 interface Filters {
   readonly requester: string;
@@ -108,13 +111,14 @@ function FilterForm({ onApply }: { onApply: (filters: Filters) => void }) {
 
 function ExportButton({ receipt }: { receipt: AccessReceiptView }) {
   const { t } = useTranslation();
+  const reader = useSession().session?.account;
   const [working, setWorking] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const exportBundle = async () => {
     setWorking(true);
     setError(null);
     try {
-      const bundle = await evidenceBundle(client, receipt.id);
+      const bundle = await evidenceBundle(client, receipt.id, reader);
       download(`evidence-${fileSafe(receipt.id)}.json`, JSON.stringify(bundle, null, 2),
         'application/json');
     } catch (caught) {
@@ -150,7 +154,7 @@ function ReceiptTable({ items }: { items: readonly AccessReceiptView[] }) {
               <div className="muted small">{receipt.system}</div></td>
             <td data-label={t('audit.provider')}>{name(receipt.provider)}</td>
             <td className="mono nowrap" data-label={t('audit.entry')}>{receipt.entry}</td>
-            <td data-label={t('audit.purpose')}>{receipt.purpose}</td>
+            <td data-label={t('audit.purpose')}>{receipt.purpose ?? '—'}</td>
             <td className="small" data-label={t('sharing.items')}>{receipt.items.join('、')}</td>
             <td data-label={t('audit.outcome')}><StateTag state={receipt.outcome} />
               {receipt.disclosureHeight !== null && <div className="muted small">
@@ -226,7 +230,8 @@ function VerifyBundle() {
           <dl className="facts">
             <dt>{t('fetch.receiptId')}</dt><dd className="mono">{String(receipt.id)}</dd>
             <dt>{t('audit.requester')}</dt><dd>{name(String(receipt.requester))}</dd>
-            <dt>{t('audit.purpose')}</dt><dd>{String(receipt.purpose)}</dd>
+            <dt>{t('audit.purpose')}</dt>
+            <dd>{String(outcome.verified.personal?.purpose ?? '—')}</dd>
             <dt>{t('audit.outcome')}</dt><dd>{t(`dataStatus.${String(receipt.outcome)}`)}</dd>
             <dt>{t('audit.time')}</dt>
             <dd>{formatTime(Number(receipt.time), i18n.language)}</dd>
@@ -240,8 +245,9 @@ function VerifyBundle() {
 export function AuditPage() {
   const { t } = useTranslation();
   const [filters, setFilters] = useState<Filters>(noFilters);
-  const list = usePaged((after) => receipts(client, options(filters, after)),
-    JSON.stringify(filters));
+  const reader = useSession().session?.account;
+  const list = usePaged((after) => receipts(client, options(filters, after), reader),
+    JSON.stringify([filters, reader?.address ?? null]));
   return (
     <div className="page" data-testid="audit-page">
       <section className="card">
