@@ -136,6 +136,7 @@ export class WorkerEngine implements VmEngine {
   }
 
   private next(channel: Channel<ToWorker, ToMain>): ToMain {
+    if (this.channel !== channel) throw this.faulted('the worker was dropped');
     const message = channel.tryReceive(this.answerTimeoutMs);
     if (message === undefined) {
       throw this.faulted(`no answer within ${this.answerTimeoutMs} ms`);
@@ -174,6 +175,8 @@ export class WorkerEngine implements VmEngine {
         // Not a result (the host side answers ZwErrors itself): the worker is told, unwinds
         // the contract without running anything more, and reports the fault.
         this.hostError ??= error;
+        // A nested call that faulted has already dropped the worker: nothing will answer.
+        if (this.channel !== channel) throw this.faulted(describe(error));
         channel.send({ t: 'reply', fault: describe(error) });
         continue;
       }

@@ -56,8 +56,8 @@ afterAll(() => worker.shutdown());
 /** A chain with the issue's two contracts deployed, on the given engine. */
 function toJsonChain(engine: VmEngine | VmModule): TestChain {
   const chain = new TestChain(engine, admin);
-  expect(chain.deploy('json-a', toJsonAttack(`Zhengwu.call('json-b', 'attack', args)`)).status)
-    .toBe('ok');
+  expect(chain.deploy('json-a', toJsonAttack(
+    `Zhengwu.call('json-b', 'attack', { depth: args.inner ?? args.depth })`)).status).toBe('ok');
   expect(chain.deploy('json-b', toJsonAttack('0')).status).toBe('ok');
   return chain;
 }
@@ -151,6 +151,26 @@ describe('contract execution and the host stack', () => {
       const fresh = suite.generateKeyPair();
       expect(chain.send(fresh, 'json-b', 'ping', null).result).toBe('pong');
       expect(small.fault).toBeUndefined();
+    } finally {
+      small.shutdown();
+    }
+  });
+
+  it('stops at once when the fault is inside a nested call', () => {
+    // The outer contract barely recurses; the one it calls overflows the small native stack.
+    // The fault reaches the block at once with its cause (no waiting for an answer that the
+    // dropped worker would never send).
+    const small = new WorkerEngine({ stackSizeMb: 0.5 });
+    try {
+      const chain = toJsonChain(small);
+      let thrown: unknown;
+      try {
+        chain.send(user, 'json-a', 'attack', { depth: 1, inner: 3_000 }, 9_000_000);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(isEngineFault(thrown), String(thrown)).toBe(true);
+      expect(String(thrown)).toMatch(/Maximum call stack size exceeded/);
     } finally {
       small.shutdown();
     }
