@@ -582,15 +582,25 @@ export class ExchangeService {
       throw new ZwError(ErrorCode.HASH_MISMATCH,
         `receipt ${answer.receiptId} on chain is for another request`);
     }
+    const payload = decode(plaintext) as unknown as Payload;
+    // The subjects of the records received: the chain compares them with those the provider
+    // named on the receipt, so a provider cannot put persons it did not serve in their logs.
+    const subjects = [...new Set((Array.isArray(payload.records) ? payload.records : [])
+      .flatMap((record) => typeof record.subject === 'string' ? [record.subject] : []))].sort();
     const ack = await this.host.submit(sharingContract, 'acknowledgeAccess',
-      { id: answer.receiptId, responseHash });
+      { id: answer.receiptId, responseHash, subjects });
     if (receipt.responseHash !== responseHash) {
       throw new ZwError(ErrorCode.HASH_MISMATCH, `the data does not hash to the response hash ` +
         `on receipt ${answer.receiptId}; the mismatch is recorded on chain`,
       { receiptId: answer.receiptId });
     }
+    if (ack.status === 'ok' && ack.result === false) {
+      throw new ZwError(ErrorCode.HASH_MISMATCH, `receipt ${answer.receiptId} names other ` +
+        'persons than the records received; the mismatch is recorded on chain',
+      { receiptId: answer.receiptId });
+    }
     return { receiptId: answer.receiptId, requestHash: toHex(verified.hash), responseHash,
-      acknowledged: ack.status === 'ok', payload: decode(plaintext) as unknown as Payload };
+      acknowledged: ack.status === 'ok', payload };
   }
 
   private ask(peer: string, message: DataRequestMessage): Promise<Answer> {

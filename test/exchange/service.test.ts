@@ -368,6 +368,26 @@ describe('fetches', () => {
     }
   });
 
+  // Issue 12, point 10: on a page by offset the request names no subjects, so only the records
+  // received can contradict a provider that puts another person on the receipt.
+  it('catches a provider that names persons it did not serve', async () => {
+    const stranger = 'c4'.repeat(32);
+    recordHook.rewrite = (args) => ({ ...args, subjects: [stranger] });
+    try {
+      const error = await refusal(taxNode.service.fetch(signed(taxStaff, 'fetch',
+        fetchBody({ limit: 1 }))));
+      expect(error.code).toBe('HASH_MISMATCH');
+      expect(error.message).toMatch(/names other persons/);
+      const receipt = chain.query('sharing', 'receipt', { id: error.details?.receiptId as string });
+      expect(receipt).toMatchObject({ acknowledged: { matches: false } });
+      const seen = chain.query('sharing', 'usage', { subject: stranger }) as
+        { items: { disputed: boolean }[] };
+      expect(seen.items.map((item) => item.disputed)).toEqual([true]);
+    } finally {
+      delete recordHook.rewrite;
+    }
+  });
+
   it('pages through a dataset and refuses a page that touches too many persons', async () => {
     await marketNode.service.upload(signed(marketSystem, 'upload', { entry: registry,
       records: Array.from({ length: 40 }, (_, i) => ({

@@ -752,15 +752,27 @@ export const recordAccess = tx((args: ReceiptArgs) => {
   return id;
 });
 
-/** The requester's node confirms a receipt and whether the response it got has that hash. */
-export const acknowledgeAccess = tx((args: { id: string; responseHash: string }) => {
+/**
+ * The requester's node confirms a receipt: whether the response it got has the receipt's hash
+ * and, when it lists the subjects of the records it got, whether they are the receipt's. A
+ * provider that names persons it did not serve (on a page by offset the request names none) is
+ * thereby contradicted on chain, and the citizen's view marks that access disputed.
+ */
+export const acknowledgeAccess = tx((args: { id: string; responseHash: string;
+  subjects?: string[] }) => {
   const receipt = state.get<AccessReceipt>(`rc/${String(args?.id)}`) ??
     fail(`no receipt ${String(args?.id)}`, 'NOT_FOUND');
   require(ctx().agency === receipt.requester && hasRole('exchange', 'operator'),
     `acknowledgeAccess: only an exchange or operator member of ${receipt.requester}`,
     'UNAUTHORIZED');
   require(receipt.acknowledged === null, `receipt ${receipt.id} is already acknowledged`);
-  const matches = receipt.responseHash !== null && args.responseHash === receipt.responseHash;
+  const named = state.get<ReceiptPersonal>(`rx/${receipt.id}`)?.subjects ?? [];
+  const got = args.subjects;
+  const subjectsMatch = got === undefined || (Array.isArray(got) &&
+    got.length <= subjectsPerReceiptMax && new Set(got).size === named.length &&
+    got.every((subject) => named.includes(subject)));
+  const matches = receipt.responseHash !== null && args.responseHash === receipt.responseHash &&
+    subjectsMatch;
   state.set(`rc/${receipt.id}`, { ...receipt,
     acknowledged: { by: sender(), height: ctx().height, matches } });
   emit('AccessAcknowledged', { id: receipt.id, matches });
@@ -910,6 +922,7 @@ export const usage = query((args: { subject: string; after?: string; limit?: num
       return { id: found.id, covert: true, disclosedAfterHeight: found.disclosureHeight };
     }
     return { id: found.id, covert: false, time: found.time, agency: found.requester,
-      system: found.system, entry: found.entry, items: found.items, outcome: found.outcome };
+      system: found.system, entry: found.entry, items: found.items, outcome: found.outcome,
+      disputed: found.acknowledged?.matches === false };
   });
 });

@@ -374,8 +374,19 @@ export const cases = tests({
       assert.equal(chain.call(p.policeStaff, 'acknowledgeAccess',
         { id: served.result, responseHash: hash(11) } as never).status, 'UNAUTHORIZED');
       assert.equal(ok(chain.call(p.taxNode, 'acknowledgeAccess',
-        { id: served.result, responseHash: hash(11) } as never)).result, true);
+        { id: served.result, responseHash: hash(11), subjects: [hash(2), hash(1)] } as never))
+        .result, true);
       assert.ok(served.gasUsed < 1_500_000, `recordAccess used ${served.gasUsed}`);
+      // A page by offset names no subjects in the request: the provider names hash(3), whom it
+      // did not serve; the requester's node lists what it got, and the chain records the dispute.
+      const page = ok(chain.call(p.marketNode, 'recordAccess', access(fetchRequest(chain,
+        p.taxStaff), { subjects: [hash(3)] }) as never));
+      assert.equal(ok(chain.call(p.taxNode, 'acknowledgeAccess',
+        { id: page.result, responseHash: hash(11), subjects: [] } as never)).result, false);
+      const disputed = chain.query('usage', { subject: hash(3) }) as unknown as
+        { items: { id: string; disputed: boolean }[] };
+      assert.deepEqual(disputed.items.map((item) => [item.id, item.disputed]),
+        [[page.result, true]]);
     } },
   // Issue 12, point 11: any staff member could hide an access from the citizen forever.
   'a covert access needs the covert-access role, a legal basis and a bounded delay': {
