@@ -13,9 +13,11 @@ export { Chain } from './chain.js';
 export type { Tip, AppliedBlock } from './chain.js';
 export { ConsensusDriver, systemClock, defaultDriverInit } from './consensus-driver.js';
 export type {
-  Clock, SignerStore, DriverInit, DriverComponents, ConsensusMessage,
+  Clock, SignerStore, DriverInit, DriverComponents, ConsensusMessage, DriverHalt,
 } from './consensus-driver.js';
 export { loadVm } from './vm-loader.js';
+export { WorkerEngine, vmWorkerStackMb } from './vm-worker.js';
+export type { VmWorkerOptions } from './vm-worker.js';
 export { LocalChain } from './local-chain.js';
 // The contract tools of the CLI (`zw contract build/test`) reach the runtime through the shell.
 export { ContractVm, instrument, vmGasCosts } from '../vm/index.js';
