@@ -28,6 +28,9 @@ export const corpus = {
   smallStrings: ["let k = ''; for (let i = 0; i < n; i++) k = 'bal:' + (i % 97); return k;",
     100_000],
   state: ["for (let i = 0; i < n; i++) Zhengwu.state.set('k' + (i % 8), i); return 1;", 2_000],
+  // Straight-line code: 2,000 statements between two metered points.
+  straightLine: [`let x = 0; for (let i = 0; i < n; i++) { ${'x = x + 1; '.repeat(2000)}}` +
+    ' return x;', 200],
   // Strings: searches with pathological needles (naive search is haystack x needle).
   indexOf: ["const h = 'a'.repeat(1 << 17), d = 'a'.repeat(1023) + 'b'; let r = 0;" +
     ' for (let i = 0; i < n; i++) r += h.indexOf(d); return r;', 2],

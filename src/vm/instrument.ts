@@ -25,8 +25,39 @@ export const reservedPrefix = '__zw';
 const opsName = '__zwO';
 const prologue = `const ${opsName}=${meterName}.o;`;
 
-/** Text inserted at each metered point: one step, and a throw once the counter runs out. */
-const stepCheck = `if(--${meterName}.left<0)${meterName}.out();`;
+/**
+ * Text inserted at each metered point: the body's steps, and a throw once the counter runs out.
+ * A body costs one step per `nodesPerStep` syntax nodes it holds outside nested functions and
+ * loop bodies (which have their own checks), at least one: straight-line code between two
+ * metered points is paid by its length, so a long body cannot do a lot of work for one step.
+ */
+const nodesPerStep = 32;
+
+function stepCheck(steps: number): string {
+  return steps === 1 ? `if(--${meterName}.left<0)${meterName}.out();`
+    : `if((${meterName}.left-=${steps})<0)${meterName}.out();`;
+}
+
+const loopTypes: ReadonlySet<string> = new Set(['ForStatement', 'ForInStatement',
+  'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+const functionTypes: ReadonlySet<string> = new Set(['FunctionDeclaration', 'FunctionExpression',
+  'ArrowFunctionExpression']);
+
+/** Steps of one pass through a body: its nodes, not counting nested functions' and loops'. */
+function bodySteps(body: AnyNode): number {
+  let nodes = 0;
+  const stack: AnyNode[] = [body];
+  while (stack.length > 0) {
+    const node = stack.pop() as AnyNode;
+    nodes += 1;
+    if (node !== body && functionTypes.has(node.type)) continue;
+    for (const child of children(node)) {
+      if (loopTypes.has(node.type) && child === node.body) continue;
+      stack.push(child);
+    }
+  }
+  return Math.max(1, Math.ceil(nodes / nodesPerStep));
+}
 
 /**
  * Globals that are removed from every contract context. A reference is not an error at deploy
@@ -323,10 +354,11 @@ function wrapSpread(node: AnyNode, r: Rewriter, depth: number): void {
 
 /** Where a step check goes for a loop or function body: inside a block, or wrapping a statement. */
 function meterBody(body: AnyNode, r: Rewriter, depth: number): void {
+  const check = stepCheck(bodySteps(body));
   if (body.type === 'BlockStatement') {
-    r.open(body.start + 1, stepCheck, depth + 1);
+    r.open(body.start + 1, check, depth + 1);
   } else {
-    r.open(body.start, `{${stepCheck}`, depth);
+    r.open(body.start, `{${check}`, depth);
     r.close(body.end, '}', depth);
   }
 }
@@ -334,11 +366,13 @@ function meterBody(body: AnyNode, r: Rewriter, depth: number): void {
 function meterFunction(node: AnyNode, r: Rewriter, depth: number): void {
   if (node.async === true) refuse('async functions are not allowed', node);
   const body = node.body as AnyNode;
+  const steps = bodySteps(body);
   if (body.type === 'BlockStatement') {
-    r.open(body.start + 1, stepCheck, depth + 1);
+    r.open(body.start + 1, stepCheck(steps), depth + 1);
   } else {
     // An arrow function with an expression body: a comma expression keeps its value.
-    r.open(body.start, `((${meterName}.left-->0)||${meterName}.out(),`, depth);
+    const check = steps === 1 ? `(${meterName}.left-->0)` : `((${meterName}.left-=${steps})>=0)`;
+    r.open(body.start, `(${check}||${meterName}.out(),`, depth);
     r.close(body.end, ')', depth);
   }
 }

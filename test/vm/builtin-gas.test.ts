@@ -82,6 +82,8 @@ const attacks: Record<string, string> = {
   catchAndRetry: `const h = 'a'.repeat(${strMax}), d = 'a'.repeat(4095) + 'b'; let r = 0;
     for (let i = 0; i < 1000; i++) { try { r += h.indexOf(d); } catch (e) { r += 1; } }
     return r;`,
+  // 2,000 statements of 6 syntax nodes each between two metered points.
+  straightLine: `let x = 0; for (let i = 0; i < n; i++) { ${'x = x + 1; '.repeat(2000)}} return x;`,
   ordinary: `let s = ''; const parts = [];
     for (let i = 0; i < n; i++) { s = 'k' + i; parts.push(s.padStart(8, '0')); }
     return parts.join(',').length + JSON.stringify({ parts }).length + (10n ** 30n > 5n ? 1 : 0);`,
@@ -174,6 +176,11 @@ describe('gas for built-in work', () => {
     // A 16 MiB typed array through the constructor found on its prototype.
     expectPaid(run('typedArray', 10), 10 * (1 << 24) / rates.bytePer);
     expectPaid(run('spread', 10), 10 * 65536 / rates.copyElemPer);
+  });
+
+  it('charges a long body by its length, not one step per pass', () => {
+    // One step per 32 syntax nodes: each pass through the loop body pays 12,000 / 32 steps.
+    expectPaid(run('straightLine', 10), 10 * (2000 * 6) / 32);
   });
 
   it('keeps charging a contract that catches the errors and retries', () => {
