@@ -5,6 +5,7 @@
 // median case's. A case the runtime refuses (TOO_LARGE) or stops (OUT_OF_GAS) still counts: its
 // time and gas up to the refusal are measured, so a refusal that comes after the work would show.
 //   node bench/vm-adversarial.mjs [--quick] [--json]        (needs `npx tsc -p tsconfig.json`)
+//   ZW_DIST=<other build's dist> measures another build; ZW_CASES=a,b only those cases.
 // bench/run.mjs runs the same corpus as its `vm-adversarial` benchmark.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -151,7 +152,10 @@ export async function measureCorpus({ quick = false, runs = 1, log = () => {} } 
   // A budget far above any case, so that cases run to the end rather than stop on the meter.
   const gasBudget = 1e12;
   const cases = {};
+  // ZW_CASES=a,b measures only those cases.
+  const only = process.env.ZW_CASES?.split(',');
   for (const [name, [, size]] of Object.entries(corpus)) {
+    if (only !== undefined && !only.includes(name)) continue;
     const n = quick ? Math.max(1, Math.ceil(size / 4)) : size;
     const samples = [];
     let last = null;
@@ -192,7 +196,7 @@ export async function vmAdversarialBench(ctx) {
     ctx.results.miss('vm-adversarial.worstOverMedian', 'the contract VM is not built (dist/vm)');
     return;
   }
-  const result = await measureCorpus({ quick: ctx.quick, runs: ctx.quick ? 0 : 1,
+  const result = await measureCorpus({ quick: ctx.quick, runs: ctx.quick ? 1 : 2,
     log: (text) => ctx.log(`vm-adversarial ${text}`) });
   ctx.results.add('vm-adversarial.medianNsPerGas', [result.medianNsPerGas], 'ns/gas');
   ctx.results.add('vm-adversarial.worstNsPerGas', [result.worstNsPerGas], 'ns/gas');
