@@ -182,9 +182,11 @@ export function nodeCommand(): Command {
     .option('--api-port <port>', 'override the API port of config.json')
     .option('--p2p-port <port>', 'override the peer port of config.json')
     .option('--verify-threads <n>', 'signature-check worker threads', '1')
+    .option('--vm-stack-mb <mb>', 'native stack of the contract engine worker (default 64; ' +
+      'tests shrink it to force an engine fault)')
     .option('--json', 'logs are JSON lines (always); accepted for uniformity')
     .action(run(async (flags: { home: string; passphraseFile?: string; apiPort?: string;
-      p2pPort?: string; verifyThreads: string }) => {
+      p2pPort?: string; verifyThreads: string; vmStackMb?: string }) => {
       const config = loadConfig(flags.home);
       const fallback = config.passphraseFile === undefined ? undefined
         : resolve(flags.home, config.passphraseFile);
@@ -197,6 +199,7 @@ export function nodeCommand(): Command {
           process.stderr.write(`zw: node stopped: ${halt.message}\n`);
           process.exit(3);
         },
+        ...(flags.vmStackMb === undefined ? {} : { vmStackSizeMb: Number(flags.vmStackMb) }),
         ...(flags.apiPort === undefined ? {} : { apiPort: Number(flags.apiPort) }),
         ...(flags.p2pPort === undefined ? {} : { p2pPort: Number(flags.p2pPort) }) });
       const stop = (): void => {

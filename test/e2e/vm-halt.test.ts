@@ -5,6 +5,7 @@
 // module. The node writes nothing for that block, stops, and on restart decides the same block
 // again and stops with the same message; with its normal stack it then executes the block (a
 // deterministic failed receipt) and goes on committing.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ import { getSuite, openKeystore } from '../../src/crypto/index.js';
 import { ZhengwuNode, initNetwork } from '../../src/node/index.js';
 import type { DriverHalt } from '../../src/node/consensus-driver.js';
 import { Account, ZhengwuClient } from '../../src/sdk/index.js';
+import { adminAccount, launcher, makeNetwork, waitForNode } from '../helpers/network.js';
+import type { NodeProcess, TestNetwork } from '../helpers/network.js';
 
 const suite = getSuite('intl');
 const passphrase = 'test passphrase';
@@ -118,5 +121,51 @@ describe('a block the node cannot execute', () => {
     expect(view.status === 'committed' && view.receipt.error)
       .toMatch(/Maximum call stack size exceeded/);
     expect(fixed.halts).toHaveLength(0);
+  }, 120_000);
+
+  it('makes `zw node start` exit 3 with the message, again after a restart', async () => {
+    let network: TestNetwork | undefined;
+    let node: NodeProcess | undefined;
+    const startProcess = (home: string): NodeProcess => {
+      const child = spawn(process.execPath, [launcher, 'node', 'start', '--home', home,
+        '--vm-stack-mb', '0.5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const output: string[] = [];
+      child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      return { child, output, exited };
+    };
+    try {
+      network = await makeNetwork('intl');
+      const first = network.manifest.nodes[0];
+      if (first === undefined) throw new Error('no node');
+      node = startProcess(first.home);
+      const client = new ZhengwuClient({ url: first.api });
+      await waitForNode(client, node);
+      const deployer = new Account(suite, openKeystore(
+        readFileSync(join(network.dir, 'admin.key'), 'utf8'),
+        readFileSync(join(network.dir, 'admin.passphrase'), 'utf8').trim()), client);
+      for (const [name, next] of [['json-a', `Zhengwu.call('json-b', 'attack', args)`],
+        ['json-b', '0']] as const) {
+        const deployed = await deployer.sendAndWait('contracts', 'deploy',
+          { name, source: toJsonAttack(next), version: '1.0.0' });
+        expect(deployed.status === 'committed' && deployed.receipt.status).toBe('ok');
+      }
+      await adminAccount(network.dir, first.name, client)
+        .send('json-a', 'attack', { depth: 3_000 }, { gasLimit: 9_000_000 });
+      expect(await node.exited).toBe(3);
+      const said = /zw: node stopped: (cannot execute decided block \d+: .*)\n/
+        .exec(node.output.join(''))?.[1];
+      expect(said, node.output.join('')).toMatch(/the contract engine faulted/);
+      expect(node.output.join('')).not.toContain('Aborted(');
+      node = startProcess(first.home);
+      expect(await node.exited).toBe(3);
+      expect(node.output.join('')).toContain(`zw: node stopped: ${said ?? ''}\n`);
+      expect(node.output.join('')).not.toContain('Aborted(');
+    } finally {
+      if (node?.child.exitCode === null) node.child.kill('SIGKILL');
+      await node?.exited;
+      network?.cleanup();
+    }
   }, 120_000);
 });
