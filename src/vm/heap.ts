@@ -9,6 +9,9 @@
 // state is the stack pointer (its one mutable global), which is back at its base whenever no
 // call is running, and the module neither imports nor exports a table. A new instance can only
 // be made asynchronously (emscripten's factory awaits), and block execution is synchronous.
+// After an engine fault (V8's stack overflowing inside the module, a trap) neither holds: the
+// stack pointer is left wherever the unwinding found it. A faulted module is therefore never
+// restored and reused; the node replaces its engine worker instead (ADR 0012).
 import { assert } from '../core/index.js';
 import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 

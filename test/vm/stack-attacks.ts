@@ -41,7 +41,10 @@ const modes = {
     return f(0);
   },
   replace(n, at, bottom) {
-    const f = (k) => 'a'.replace(/a/, () => { at(k); return String(k === n ? bottom() : f(k + 1)); });
+    const f = (k) => 'a'.replace(/a/, () => {
+      at(k);
+      return String(k === n ? bottom() : f(k + 1));
+    });
     return f(0);
   },
   tostring(n, at, bottom) {
