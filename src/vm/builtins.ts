@@ -59,8 +59,17 @@ export const builtinRates = {
 /** Decimal digits (and a sign) that a bigint of contractBigIntBitsMax bits can need. */
 export const bigIntDigitsMax = Math.ceil(limits.contractBigIntBitsMax * Math.log10(2)) + 1;
 
+/**
+ * Comments and indentation out: every fresh contract context compiles this text, and QuickJS's
+ * compile time grows with its length. (The text has no string or regexp holding comment marks.)
+ */
+function compact(source: string): string {
+  return source.replace(/\/\*\*[\s\S]*?\*\//g, '').split('\n').map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('//')).join('\n');
+}
+
 /** JavaScript run inside the prelude's closure, where `meter` is the step counter. */
-export const builtinsSource = `
+export const builtinsSource = compact(`
   const Rf = Reflect, apply = Rf.apply, construct = Rf.construct, ownKeys = Rf.ownKeys;
   const defineProperty = Obj.defineProperty, getProto = Obj.getPrototypeOf;
   const getDesc = Obj.getOwnPropertyDescriptor, floor = Math.floor, min = Math.min;
@@ -995,4 +1004,4 @@ export const builtinsSource = `
     charge(text.length / jsonPer);
     return apply(orig, self, args.length > 1 ? [text, args[1]] : [text]);
   });
-`;
+`);
