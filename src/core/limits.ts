@@ -43,7 +43,7 @@ export const limits = {
    */
   nonMemberPendingPerSenderTxsMax: 100,
   nonMemberPendingTxsMax: 10_000,
-  nonMemberTxsPerSecondPerSender: 50,
+  nonMemberTxsPerSecondPerSender: 100,
   nonMemberTxsPerSecondPerAddress: 200,
   /**
    * Data exchange: a signed fetch request; one encrypted response (records beyond it are paged,
