@@ -432,7 +432,8 @@ export class QuickJsEngine implements VmEngine {
         const [leftHandle, ...rest] = handles;
         const left = leftHandle === undefined ? -1 : context.getNumber(leftHandle);
         const args = rest.map((handle) => context.getString(handle));
-        const reply = host({ session: session.id, name, left, args, frame: { ...frame } });
+        // The frame is lent, not copied: the host only reads it and answers with its own.
+        const reply = host({ session: session.id, name, left, args, frame });
         Object.assign(frame, reply.frame);
         if (reply.left !== undefined) this.setLeft(session, reply.left);
         if (reply.error !== undefined) {

@@ -188,7 +188,8 @@ export class ContractSession {
     try {
       const value = this.serve(frame, request);
       const left = this.grant(frame);
-      return { ...(value === undefined ? {} : { value }), left, frame: snapshot(frame) };
+      return value === undefined ? { left, frame: snapshot(frame) }
+        : { value, left, frame: snapshot(frame) };
     } catch (error) {
       if (isZwError(error) && error.code === ErrorCode.OUT_OF_GAS) frame.outOfGas = true;
       const left = frame.outOfGas ? undefined : this.grant(frame);
