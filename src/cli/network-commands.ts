@@ -193,7 +193,7 @@ export function nodeCommand(): Command {
       const passphrase = await readPassphrase(flags, `the keystore of ${config.moniker}`, fallback);
       const started = await ZhengwuNode.start({ home: flags.home, passphrase,
         verifyThreads: Number(flags.verifyThreads),
-        // A decided block this node cannot execute (ADR 0012): the node has stopped; say why
+        // A decided block this node cannot execute (ADR 0016): the node has stopped; say why
         // and exit non-zero, so a supervisor sees a failure, not a crash trace.
         onHalt: (halt) => {
           process.stderr.write(`zw: node stopped: ${halt.message}\n`);

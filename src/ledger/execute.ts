@@ -224,7 +224,7 @@ function recordEvidence(
  * anything about the transaction: the contract engine faulted, or this process ran out of native
  * stack (V8's RangeError, which depends on how deep the host was) or hit a WebAssembly trap.
  * Writing a receipt for one would record one node's accident as the chain's result, so they
- * stop the block instead (the node then stops at that height; see ADR 0012). Other errors keep
+ * stop the block instead (the node then stops at that height; see ADR 0016). Other errors keep
  * becoming failed receipts: a ZwError is a result, and a plain Error from a bug in host code
  * happens alike on every node.
  */

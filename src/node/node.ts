@@ -65,7 +65,7 @@ export interface NodeInit {
   /** The contract engine worker's native stack in MB (tests shrink it to force a fault). */
   readonly vmStackSizeMb?: number;
   /**
-   * Called once the node has stopped itself at a decided block it cannot execute (ADR 0012);
+   * Called once the node has stopped itself at a decided block it cannot execute (ADR 0016);
    * `zw node start` then exits non-zero with the message.
    */
   readonly onHalt?: (halt: DriverHalt) => void;

@@ -1,7 +1,7 @@
 // The node's contract engine: QuickJS in a dedicated worker thread with a large native stack,
 // behind the same synchronous VmEngine interface as the in-thread engine, so the ledger keeps
 // executing blocks synchronously. Contract code then always starts at the same depth of a stack
-// far larger than the most any contract can use (ADR 0012): whether a call fails no longer
+// far larger than the most any contract can use (ADR 0016): whether a call fails no longer
 // depends on how deep the main thread happened to be when it executed the block.
 //
 // Each crossing is one message each way (../node/vm-channel.ts); a host function called by a
@@ -21,7 +21,7 @@ import type { ToMain, ToWorker } from './vm-channel.js';
 /**
  * The worker's native stack. Contract code can use at most contractStackBytesMax of QuickJS's
  * shadow stack per transaction, and the worst native bytes per shadow byte measured over the
- * adversarial suite (test/vm/host-stack.test.ts; ADR 0012) puts that far below this. The stack
+ * adversarial suite (test/vm/host-stack.test.ts; ADR 0016) puts that far below this. The stack
  * is reserved, not committed: pages the engine never touches cost nothing.
  */
 export const vmWorkerStackMb = 64;

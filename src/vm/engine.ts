@@ -5,7 +5,7 @@
 // dedicated worker thread with a large, fixed native stack (the node, src/node/vm-worker.ts),
 // with only plain data crossing between the two halves.
 //
-// Two properties make execution independent of the host (ADR 0012):
+// Two properties make execution independent of the host (ADR 0016):
 //  - One stack budget per transaction, not per runtime. QuickJS measures its stack limit on the
 //    module's shadow stack from where the runtime was created; nested contract calls each have
 //    a runtime of their own, and all their WebAssembly frames share one native stack. Every

@@ -11,7 +11,7 @@
 // be made asynchronously (emscripten's factory awaits), and block execution is synchronous.
 // After an engine fault (V8's stack overflowing inside the module, a trap) neither holds: the
 // stack pointer is left wherever the unwinding found it. A faulted module is therefore never
-// restored and reused; the node replaces its engine worker instead (ADR 0012).
+// restored and reused; the node replaces its engine worker instead (ADR 0016).
 import { assert } from '../core/index.js';
 import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 

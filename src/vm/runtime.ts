@@ -2,7 +2,7 @@
 // runs QuickJS (./engine.ts, in this thread or in a worker). Every crossing lands here: steps
 // become gas on the caller's meter, values are checked and converted, state and events go
 // through the host, and every failure becomes a ZwError for the receipt, except a fault of the
-// engine itself (EngineFault), which no receipt may record (see ADR 0012). Pure: the engine or
+// engine itself (EngineFault), which no receipt may record (see ADR 0016). Pure: the engine or
 // the loaded WebAssembly module is passed in (see src/node/vm-loader.ts and vm-worker.ts), and
 // nothing here reads a clock, draws randomness or awaits.
 import type { QuickJSWASMModule } from 'quickjs-emscripten-core';

@@ -1,5 +1,5 @@
 // A decided block that a node cannot execute stops that node with a clear error naming the
-// height, instead of a crash loop of WebAssembly abort traces (issue #12, ADR 0012). The fault
+// height, instead of a crash loop of WebAssembly abort traces (issue #12, ADR 0016). The fault
 // is forced the only way a contract could cause one: the node's contract engine gets a native
 // stack far below the one the node uses (vmStackSizeMb), so V8's stack overflows inside the
 // module. The node writes nothing for that block, stops, and on restart decides the same block

@@ -1,4 +1,4 @@
-// Contract execution does not depend on the host's native stack (issue #12, ADR 0012). Two
+// Contract execution does not depend on the host's native stack (issue #12, ADR 0016). Two
 // contracts recursing ~3,000 levels each through JSON.stringify/toJSON used to overflow V8's
 // stack inside the WebAssembly module before QuickJS's per-runtime 64 KiB check fired: the module
 // aborted in JS_FreeRuntime, and whether it did depended on how deep the host was. Here the same
