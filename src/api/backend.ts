@@ -3,7 +3,7 @@
 // against a real in-process ledger without sockets between them.
 import type { CborValue, Commit, Hash, ValidatorSet } from '../core/index.js';
 import type { Block, BlockHeader, Receipt } from '../ledger/index.js';
-import type { DataQueries } from './data-routes.js';
+import type { DataQueries, ReceiptReaders } from './data-routes.js';
 import type { ExchangeBackend } from './exchange-routes.js';
 import type { SubjectBackend } from './subject-routes.js';
 import type { ProofMaterial } from './views.js';
@@ -98,4 +98,6 @@ export interface ApiBackend {
   exchangeBackend(): ExchangeBackend;
   /** Subject ids: derivation, usage proofs, uploads as jobs (ADR 0013). */
   subjectBackend(): SubjectBackend;
+  /** Who signed a receipt reader proof (receipts' personal fields, ADR 0010). */
+  receiptReaders(): ReceiptReaders;
 }

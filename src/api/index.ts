@@ -8,9 +8,12 @@ export type {
   ApiBackend, NodeStatus, TxLookup, BlockLookup, StateLookup, ChainEvent, EvidenceRecord,
 } from './backend.js';
 export type { ProofMaterial } from './views.js';
-export { contractValueKey, evidenceFormat, sharingContractName } from './data-routes.js';
+export {
+  contractValueKey, evidenceFormat, receiptReaderHeader, sharingContractName,
+} from './data-routes.js';
 export type {
-  AccessReceiptRecord, CatalogEntryRecord, DataPage, DataQueries, SharingRequestRecord,
+  AccessReceiptRecord, CatalogEntryRecord, DataPage, DataQueries, ReceiptReader, ReceiptReaders,
+  SharingRequestRecord,
 } from './data-routes.js';
 export type { ExchangeBackend } from './exchange-routes.js';
 export { usageProofHeader } from './subject-routes.js';

@@ -26,8 +26,8 @@ import type { AgencyRecord } from '../system/index.js';
 import { ChainStore, SignerStateFile } from '../storage/index.js';
 import { KeyedBuckets, createApiServer } from '../api/index.js';
 import type {
-  ApiBackend, BlockLookup, ChainEvent, DataQueries, ExchangeBackend, NodeStatus, StateLookup,
-  SubjectBackend, TxLookup,
+  ApiBackend, BlockLookup, ChainEvent, DataQueries, ExchangeBackend, NodeStatus, ReceiptReaders,
+  StateLookup, SubjectBackend, TxLookup,
 } from '../api/index.js';
 import { createNetwork } from '../network/index.js';
 import type { Network, PeerCandidate, PeerMessage } from '../network/index.js';
@@ -545,6 +545,11 @@ export class ZhengwuNode implements ApiBackend {
 
   dataQueries(): DataQueries {
     return this.store.data;
+  }
+
+  /** Receipt reader proofs (personal fields of access receipts, ADR 0010). */
+  receiptReaders(): ReceiptReaders {
+    return { reader: (proof) => this.exchange.receiptReader(proof) };
   }
 
   subscribe(listener: (event: ChainEvent) => void): () => void {
