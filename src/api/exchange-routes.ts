@@ -8,7 +8,7 @@
 //   GET  /v1/exchange/datasets/:entry   what this node holds for an entry (no records)
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, ZwError, fromBase64, limits, toJsonValue } from '../core/index.js';
 import type { CborValue } from '../core/index.js';
 import type { FetchResult, StoredDatasetRow, UploadResult } from '../exchange/index.js';
@@ -48,6 +48,40 @@ function decodeBase64(text: string): Uint8Array {
   }
 }
 
+const jsonUploadBytesMax = base64Length(limits.exchangeUploadJsonBytesMax) + 1024;
+
+/**
+ * What every route taking a signed upload shares: a large upload comes as raw bytes, so nothing
+ * parses it before the signature is checked (a 40 MB JSON body took the node ~0.9 s to parse);
+ * only small uploads may come as JSON, refused from their declared length before a byte of the
+ * body is read.
+ */
+export const signedUploadRoute = {
+  bodyLimit: limits.exchangeUploadBytesMax,
+  onRequest: (request: FastifyRequest, _reply: FastifyReply,
+    done: (error?: Error) => void): void => {
+    const length = Number(request.headers['content-length'] ?? Number.NaN);
+    const json = (request.headers['content-type'] ?? '').startsWith('application/json');
+    if (json && !(length <= jsonUploadBytesMax)) {
+      done(new ZwError(ErrorCode.TOO_LARGE, `an upload over ` +
+        `${limits.exchangeUploadJsonBytesMax} bytes must be sent as ${uploadMediaType}`));
+      return;
+    }
+    done();
+  },
+  body: { content: { 'application/json': { schema: UploadBody },
+    [uploadMediaType]: { schema: { description: 'the signed upload request\'s bytes' } } } },
+};
+
+/** An upload's body: the signed request's bytes, or a small one as JSON. */
+export type SignedUploadBody = Static<typeof UploadBody> | Buffer;
+
+/** The signed request's bytes, from either form of the body. */
+export function uploadBytes(body: SignedUploadBody): Uint8Array {
+  return Buffer.isBuffer(body) ? new Uint8Array(body.buffer, body.byteOffset, body.length)
+    : decodeBase64(body.request);
+}
+
 export function registerExchangeRoutes(app: FastifyInstance, backend: ExchangeBackend,
   uploadsInFlightMax: number = limits.exchangeUploadsInFlightMax): void {
   // Uploads are the one large body: only a few are held at once, so parallel ones cannot add
@@ -67,43 +101,23 @@ export function registerExchangeRoutes(app: FastifyInstance, backend: ExchangeBa
       uploadsInFlight -= 1;
     }
   };
-  // A large upload comes as raw bytes: nothing parses it before the signature is checked (a
-  // 40 MB JSON body took the node ~0.9 s to parse). Only small uploads may come as JSON,
-  // refused from their declared length before a byte of the body is read.
-  const jsonBytesMax = base64Length(limits.exchangeUploadJsonBytesMax) + 1024;
   app.addContentTypeParser(uploadMediaType, { parseAs: 'buffer' },
     (_request, body, done) => { done(null, body); });
-  app.post<{ Body: Static<typeof UploadBody> | Buffer }>('/v1/exchange/datasets', {
+  app.post<{ Body: SignedUploadBody }>('/v1/exchange/datasets', {
     // An upload carries a whole dataset, so it has its own body limit.
-    bodyLimit: limits.exchangeUploadBytesMax,
-    onRequest: (request, _reply, done) => {
-      const length = Number(request.headers['content-length'] ?? Number.NaN);
-      const json = (request.headers['content-type'] ?? '').startsWith('application/json');
-      if (json && !(length <= jsonBytesMax)) {
-        done(new ZwError(ErrorCode.TOO_LARGE, `an upload over ` +
-          `${limits.exchangeUploadJsonBytesMax} bytes must be sent as ${uploadMediaType}`));
-        return;
-      }
-      done();
-    },
+    bodyLimit: signedUploadRoute.bodyLimit, onRequest: signedUploadRoute.onRequest,
     schema: {
       summary: 'Store a dataset on this (the provider\'s) node, encrypted at rest',
       description: 'The request is an upload signed by an exchange, operator or admin member ' +
         'of this node\'s agency: {entry, records: [{subject?, data}]}. A subject may be a ' +
         'personal id; the node stores only its derived pseudonymous subject id with the record. ' +
         'The version\'s hash and size are registered on chain before the records are stored.',
-      tags: ['exchange'],
-      body: { content: { 'application/json': { schema: UploadBody },
-        [uploadMediaType]: { schema: { description: 'the signed upload request\'s bytes' } } } },
+      tags: ['exchange'], body: signedUploadRoute.body,
       response: { 200: Type.Object({ entry: Type.String(), version: Type.Integer(),
         records: Type.Integer(), hash: Type.String() }), 400: ErrorBody, 403: ErrorBody,
       413: ErrorBody, 503: ErrorBody },
     },
-  }, (request) => {
-    const body = request.body;
-    return upload(() => (Buffer.isBuffer(body)
-      ? new Uint8Array(body.buffer, body.byteOffset, body.length) : decodeBase64(body.request)));
-  });
+  }, (request) => upload(() => uploadBytes(request.body)));
 
   app.post<{ Body: Static<typeof FetchBody> }>('/v1/exchange/fetch', {
     schema: {

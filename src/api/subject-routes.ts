@@ -13,6 +13,8 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode, ZwError, fromBase64, limits } from '../core/index.js';
 import type { UploadJobView } from '../exchange/index.js';
+import { signedUploadRoute, uploadBytes } from './exchange-routes.js';
+import type { SignedUploadBody } from './exchange-routes.js';
 
 export interface SubjectBackend {
   /** A member's signed derive request: the subject ids of its personal ids, in order. */
@@ -33,10 +35,6 @@ const DeriveBody = Type.Object({
     maxLength: base64Length(limits.subjectRequestBytesMax) }),
 }, { additionalProperties: false });
 
-const UploadBody = Type.Object({
-  request: Type.String({ description: 'signed upload request, canonical CBOR, base64',
-    maxLength: base64Length(limits.exchangeUploadBytesMax) }),
-}, { additionalProperties: false });
 
 const JobParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{32}$' }) });
 
@@ -59,14 +57,15 @@ export function registerSubjectRoutes(app: FastifyInstance, backend: SubjectBack
   }, async (request) => ({
     subjects: [...await backend.deriveSubjects(decodeBase64(request.body.request))] }));
 
-  app.post<{ Body: Static<typeof UploadBody> }>('/v1/exchange/uploads', {
-    bodyLimit: base64Length(limits.exchangeUploadBytesMax) + 1024,
+  // Raw bytes, or JSON only when small (see signedUploadRoute): size, then signature, then decode.
+  app.post<{ Body: SignedUploadBody }>('/v1/exchange/uploads', {
+    bodyLimit: signedUploadRoute.bodyLimit, onRequest: signedUploadRoute.onRequest,
     schema: {
       summary: 'Start storing a dataset on this (the provider\'s) node; answers 202 with a job',
-      tags: ['exchange'], body: UploadBody,
+      tags: ['exchange'], body: signedUploadRoute.body,
     },
   }, (request, reply) => {
-    const job = backend.startUpload(decodeBase64(request.body.request));
+    const job = backend.startUpload(uploadBytes(request.body));
     return reply.code(202).send(job);
   });
 

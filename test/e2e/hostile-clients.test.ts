@@ -187,9 +187,11 @@ describe('POST /v1/exchange/datasets before authentication (point 5)', () => {
     const json = JSON.stringify({ request: toBase64(bare) });
     expect(await declareJson(url, json.length))
       .toEqual({ status: 413, code: ErrorCode.TOO_LARGE });
-    // The upload-job route takes it as JSON: three at once, each refused at the envelope.
-    const parallel = await Promise.all([json, json, json].map((body) =>
-      postJson(`${api}/v1/exchange/uploads`, body)));
+    const jobs = `${api}/v1/exchange/uploads`;
+    expect(await declareJson(jobs, json.length))
+      .toEqual({ status: 413, code: ErrorCode.TOO_LARGE });
+    // The upload-job route, three at once: each refused at the envelope.
+    const parallel = await Promise.all([bare, bare, bare].map((body) => postJson(jobs, body)));
     expect(parallel).toEqual(Array.from({ length: 3 },
       () => ({ status: 400, code: ErrorCode.MALFORMED })));
     // Decoding one of these took the node from ~140 MB to 2.4 GB; refusing it costs its bytes.
