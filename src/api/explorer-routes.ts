@@ -3,6 +3,8 @@
 // request instead of one per block: block summaries (time, transaction count, proposer, who
 // signed its commit) and the transactions of recent blocks filtered by contract, sender or the
 // sender's agency. Both read only what the node stores; ranges are bounded by named limits.
+// Neither serves transaction arguments; a search result whose arguments are personal says
+// `argsRedacted: true` (./personal).
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -12,6 +14,7 @@ import { checkSuiteName, getSuite } from '../crypto/index.js';
 import type { CryptoSuite } from '../crypto/index.js';
 import { decodeTx } from '../ledger/index.js';
 import type { ApiBackend } from './backend.js';
+import { hasPersonalArgs } from './personal.js';
 
 /** Most block summaries one request returns (a chart of a few minutes at a busy rate). */
 export const blockSummariesMax = 200;
@@ -106,7 +109,8 @@ function searchTxs(backend: ApiBackend, query: Static<typeof TxSearch>): unknown
       const lookup = backend.tx(hash);
       txs.push({ hash: toHex(hash), height, index, sender: address, agency,
         contract: tx.contract, method: tx.method, nonce: tx.nonce,
-        status: lookup?.status === 'committed' ? lookup.receipt.status : null });
+        status: lookup?.status === 'committed' ? lookup.receipt.status : null,
+        ...(hasPersonalArgs(tx.contract, tx.method) ? { argsRedacted: true } : {}) });
     }
     if (index < 0) scannedFrom = height;
   }

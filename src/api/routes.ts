@@ -12,6 +12,7 @@ import type { CborValue } from '../core/index.js';
 import type { ApiBackend, NodeStatus } from './backend.js';
 import { registerExplorerRoutes } from './explorer-routes.js';
 import type { QueryBudget } from './guard.js';
+import { refusePersonalQuery, refusePersonalState } from './personal.js';
 import { commitView, headerView, proofView, receiptView } from './views.js';
 
 const ErrorBody = Type.Object({ code: Type.String(), message: Type.String() });
@@ -152,6 +153,7 @@ export function registerRoutes(app: FastifyInstance, backend: ApiBackend,
     bodyLimit: limits.queryBodyBytesMax,
     schema: { summary: 'Run a read-only contract method', body: QueryBody, response: errors },
   }, (request) => {
+    refusePersonalQuery(request.body.contract, request.body.method);
     checkQueryArgs(request.body.args ?? null);
     const args = fromJsonValue(request.body.args ?? null);
     const result = budget.run(request.ip,
@@ -198,6 +200,7 @@ function stateRoute(
   query: Static<typeof StateQuery>,
 ): unknown {
   const key = parseHexParam(params.key, 'key');
+  refusePersonalState(params.contract, key);
   const options = query.height === undefined
     ? { proof: query.proof ?? false } : { proof: query.proof ?? false, height: query.height };
   const found = backend.state(params.contract, key, options);

@@ -11,7 +11,7 @@ import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import {
-  ErrorCode, isZwError, limits, toHex, toJsonValue,
+  ErrorCode, isZwError, limits, toHex,
 } from '../core/index.js';
 import type { ErrorCode as ErrorCodeType } from '../core/index.js';
 import type { ApiBackend, ChainEvent } from './backend.js';
@@ -19,6 +19,7 @@ import { registerDataRoutes } from './data-routes.js';
 import { registerExchangeRoutes } from './exchange-routes.js';
 import { QueryBudget, apiLimitDefaults, clientConnectionsMax, guardConnections } from './guard.js';
 import type { ApiLimits } from './guard.js';
+import { eventView as personalEventView } from './personal.js';
 import { registerRoutes } from './routes.js';
 import { SubscriberQueues } from './subscribers.js';
 
@@ -148,7 +149,8 @@ function eventView(event: ChainEvent): unknown {
       return { type: 'tx', height: event.height, hash: toHex(event.receipt.txHash),
         status: event.receipt.status, error: event.receipt.error, gasUsed: event.receipt.gasUsed };
     case 'event':
+      // Personal events (./personal) keep only their public fields on the stream.
       return { type: 'event', height: event.height, txHash: toHex(event.txHash),
-        contract: event.contract, name: event.name, data: toJsonValue(event.data) };
+        ...personalEventView(event.contract, event.name, event.data) };
   }
 }

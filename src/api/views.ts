@@ -4,6 +4,7 @@
 import { toBase64, toHex, toJsonValue } from '../core/index.js';
 import type { Commit, JsonValue } from '../core/index.js';
 import type { BlockHeader, Receipt } from '../ledger/index.js';
+import { eventView, hasPersonalEvents } from './personal.js';
 
 export function headerView(header: BlockHeader): Record<string, JsonValue> {
   return {
@@ -32,16 +33,21 @@ export function commitView(commit: Commit): Record<string, JsonValue> {
   };
 }
 
+/**
+ * A receipt as the public sees it: a personal event (./personal) keeps only its public fields,
+ * and the receipt then says `redacted: true`; its proof cannot be checked from the redacted view
+ * (the receipts root covers the whole encoding), which the portal shows as withheld.
+ */
 export function receiptView(receipt: Receipt): Record<string, JsonValue> {
+  const redacted = hasPersonalEvents(receipt.events);
   return {
     txHash: toHex(receipt.txHash),
     status: receipt.status,
     error: receipt.error,
     gasUsed: receipt.gasUsed,
-    events: receipt.events.map((e) => ({
-      contract: e.contract, name: e.name, data: toJsonValue(e.data),
-    })),
+    events: receipt.events.map((e) => ({ ...eventView(e.contract, e.name, e.data) })),
     result: toJsonValue(receipt.result),
+    ...(redacted ? { redacted: true } : {}),
   };
 }
 

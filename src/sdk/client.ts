@@ -46,8 +46,12 @@ export interface ReceiptView {
   readonly status: string;
   readonly error: string;
   readonly gasUsed: number;
-  readonly events: readonly { contract: string; name: string; data: JsonValue }[];
+  /** `dataRedacted`: a personal event (ADR 0010) whose data the node shows only in part. */
+  readonly events: readonly { contract: string; name: string; data: JsonValue;
+    dataRedacted?: boolean }[];
   readonly result: JsonValue;
+  /** True when an event's data is withheld: the receipt proof cannot be checked from this view. */
+  readonly redacted?: boolean;
 }
 
 export type TxView =

@@ -29,6 +29,8 @@ export interface TxSummaryView {
   readonly nonce: number;
   /** The receipt's status ('ok' or an error code), null when the node has no receipt. */
   readonly status: string | null;
+  /** True when the call's arguments are personal (ADR 0010): no route serves them. */
+  readonly argsRedacted?: boolean;
 }
 
 export interface HeightRange { readonly from?: number; readonly to?: number }

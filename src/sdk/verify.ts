@@ -95,6 +95,10 @@ export function receiptFromView(view: ReceiptView): Receipt {
 export function verifyTxView(trust: TrustedChain, view: TxView): Receipt {
   if (view.status !== 'committed') throw invalidProof(`transaction is ${view.status}`);
   if (view.proof === null) throw invalidProof('the node sent no proof yet');
+  if (view.receipt.redacted === true) {
+    throw invalidProof('the node withholds personal event data of this receipt (ADR 0010); ' +
+      'the receipts root covers the whole receipt');
+  }
   const header = verifySignedHeader(trust, view.proof);
   if (header.height !== view.height + 1) throw invalidProof('proof header is not height + 1');
   const receipt = receiptFromView(view.receipt);

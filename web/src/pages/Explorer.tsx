@@ -123,7 +123,9 @@ function TxTable({ txs, showHeight = true }: { txs: readonly TxSummaryView[];
               <td data-label={t('common.hash')}><a className="mono"
                 href={`#/explorer/tx/${tx.hash}`}>{shortHex(tx.hash, 8)}</a></td>
               <td data-label={t('search.call')}><span className="mono">
-                {tx.contract}.{tx.method}</span></td>
+                {tx.contract}.{tx.method}</span>
+                {tx.argsRedacted === true && <span className="muted small"
+                  data-testid="args-withheld"> · {t('explorer.withheld')}</span>}</td>
               <td data-label={t('search.sender')}><Sender tx={tx} name={name} /></td>
               <td data-label={t('explorer.status')}><Status status={tx.status} /></td>
             </tr>
@@ -315,12 +317,15 @@ function BlockDetail({ height }: { height: number }) {
   );
 }
 
-type ProofState = 'ok' | 'waiting';
+type ProofState = 'ok' | 'waiting' | 'withheld';
 
 function ProofStatus({ view }: { view: TxView }) {
   const { t } = useTranslation();
   const proof = useLoad<ProofState>(async () => {
     if (view.status !== 'committed' || view.proof === null) return 'waiting';
+    // The receipts root covers the whole receipt; with personal event data withheld
+    // (ADR 0010) the proof cannot be checked from this view.
+    if (view.receipt.redacted === true) return 'withheld';
     verifyTxView(await trustAtHeight(client, await trustedChain(), view.height + 1), view);
     return 'ok';
   }, `proof-${view.hash}-${view.status}-${view.status === 'committed' && view.proof !== null}`);
@@ -333,6 +338,10 @@ function ProofStatus({ view }: { view: TxView }) {
       <strong className="ok">✔ {t('explorer.proofOk')}</strong>
       <div className="muted small">{t('search.proofDetail', { height: view.height + 1 })}</div>
     </div>;
+  }
+  if (proof.value === 'withheld') {
+    return <div className="proof-box waiting" data-testid="proof-withheld">
+      {t('explorer.proofWithheld')}</div>;
   }
   if (proof.value === 'waiting') {
     return <div className="proof-box waiting" data-testid="proof-waiting">
@@ -366,7 +375,9 @@ function TxFacts({ view }: { view: Extract<TxView, { status: 'committed' }> }) {
     <dt>{t('explorer.events')}</dt>
     <dd>{view.receipt.events.length === 0 ? <span className="muted">{t('common.none')}</span>
       : view.receipt.events.map((e, i) => (
-        <div key={i} className="mono small">{e.contract}.{e.name} {JSON.stringify(e.data)}</div>
+        <div key={i} className="mono small">{e.contract}.{e.name} {JSON.stringify(e.data)}
+          {e.dataRedacted === true && <span className="muted" data-testid="event-withheld">
+            {' '}· {t('explorer.withheld')}</span>}</div>
       ))}</dd>
   </>;
 }
