@@ -1,8 +1,9 @@
 // Fetching granted data: the member chooses the items (those their agency holds grants for
 // are marked), optionally the people concerned (the member's own node turns national ids into
 // subject ids through the subject-key agencies, ADR 0013), and the purpose, case number,
-// official id and system that the access receipt will carry. The member's signed request goes to their own node, which asks the provider's
-// node; the provider checks the grant on chain at that moment and records a receipt either way.
+// official id and system that the access receipt will carry. The member's signed request goes
+// to their own node, which asks the provider's node; the provider checks the grant on chain at
+// that moment and records a receipt either way.
 //
 // The page shows each step as it happens: the payload must hash to the response hash (checked
 // by fetchData), and the receipt holding that hash is then proven against a header signed by
