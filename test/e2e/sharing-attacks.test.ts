@@ -15,7 +15,7 @@ import type { CborValue } from '../../src/core/index.js';
 import { getSuite } from '../../src/crypto/index.js';
 import {
   Account, ZhengwuClient, evidenceBundle, fetchData, receiptResult, receipts,
-  trustFromGenesis, uploadDataset, verifyEvidenceBundle,
+  trustFromGenesis, uploadDataset, usage, verifyEvidenceBundle,
 } from '../../src/sdk/index.js';
 import type { FetchInput } from '../../src/sdk/index.js';
 import {
@@ -61,9 +61,8 @@ describe('sharing attacks on a three-agency network', () => {
       [ZhengwuClient, ZhengwuClient, ZhengwuClient];
     while ((await marketNode.status()).height < 1) await sleep(200);
     const taxAgency = manifest.nodes[1]?.agency ?? '';
-    const member = async (slug: string, client: ZhengwuClient, roles: string[]):
-      Promise<Account> => {
-      const key = suite.generateKeyPair();
+    const member = async (slug: string, client: ZhengwuClient, roles: string[],
+      key = suite.generateKeyPair()): Promise<Account> => {
       await ok(adminAccount(dir, slug, client), 'identity', 'registerMember',
         { publicKey: key.publicKey, roles });
       return new Account(suite, key, client);
@@ -72,7 +71,9 @@ describe('sharing attacks on a three-agency network', () => {
     const marketSystem = await member('market', marketNode, ['exchange']);
     const taxStaff = await member('tax', taxNode, ['staff']);
     const investigator = await member('tax', taxNode, ['staff', 'covert-access']);
-    const authority = await member('police', policeNode, ['data-authority', 'staff']);
+    const authorityKey = suite.generateKeyPair();
+    const authority = await member('police', policeNode, ['data-authority', 'staff'],
+      authorityKey);
     await ok(marketStaff, 'catalog', 'registerDuty', { code: 'market-registration',
       name: '市场主体登记注册', legalBasis: '《市场主体登记管理条例》' });
     const submitted = await ok(marketStaff, 'catalog', 'publish', { entry: licenceEntry }) as
@@ -98,8 +99,9 @@ describe('sharing attacks on a three-agency network', () => {
 
     // Point 10: market's exchange member records an access by tax that tax never asked for:
     // with the old arguments, with a request it signed itself, with a real request altered.
-    const usageOf = async (): Promise<unknown[]> => (await policeNode.query('sharing', 'usage',
-      { subject }) as { items: unknown[] }).items;
+    // The citizen's log as the data authority reads it (POST /v1/query refuses sharing.usage).
+    const usageOf = async (): Promise<readonly unknown[]> => (await usage(policeNode, subject,
+      { suite, key: authorityKey, credential: null })).items;
     expect(await usageOf()).toHaveLength(1);
     const forged = async (args: CborValue): Promise<{ status: string; error: string }> => {
       const view = await marketSystem.sendAndWait('sharing', 'recordAccess', args);
