@@ -83,7 +83,8 @@ async function postSigned<T>(client: ZhengwuClient, path: string, bytes: Uint8Ar
   Promise<T> {
   let response: Response;
   try {
-    response = await fetch(`${client.url}${path}`, { method: 'POST', body: bytes,
+    // A copy on its own ArrayBuffer: the DOM's BodyInit takes no view of a shared buffer.
+    response = await fetch(`${client.url}${path}`, { method: 'POST', body: new Uint8Array(bytes),
       headers: { 'content-type': 'application/octet-stream' },
       signal: AbortSignal.timeout(uploadSendTimeoutMs) });
   } catch (error) {
