@@ -50,16 +50,16 @@ export const ErrorCode = {
   ACCESS_REFUSED: 'ACCESS_REFUSED',
   /** Data received does not hash to what the provider recorded on chain. */
   HASH_MISMATCH: 'HASH_MISMATCH',
+  /** Reading a subject's usage needs a signed proof (citizen credential or auditor); none came. */
+  SUBJECT_PROOF_REQUIRED: 'SUBJECT_PROOF_REQUIRED',
+  /** The usage proof does not hold: wrong key, credential, issuer, subject or expiry. */
+  SUBJECT_PROOF_INVALID: 'SUBJECT_PROOF_INVALID',
   // Keys and keystores.
   BAD_PASSPHRASE: 'BAD_PASSPHRASE',
   BAD_KEY: 'BAD_KEY',
   // Node state.
   UNAVAILABLE: 'UNAVAILABLE',
   /** The node holds as many client connections as it allows (in total or from this address). */
-  /** Reading a subject's usage needs a signed proof (citizen credential or auditor); none came. */
-  SUBJECT_PROOF_REQUIRED: 'SUBJECT_PROOF_REQUIRED',
-  /** The usage proof does not hold: wrong key, credential, issuer, subject or expiry. */
-  SUBJECT_PROOF_INVALID: 'SUBJECT_PROOF_INVALID',
   TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
   INTERNAL: 'INTERNAL',
 } as const;
