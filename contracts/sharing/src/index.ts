@@ -202,8 +202,12 @@ function isWorkingDay(day: number): boolean {
   return weekday >= 1 && weekday <= 5;
 }
 
-/** The end (24:00 UTC+8, as ms) of the `count`th working day after the day of `time`. */
-export function workingDeadline(time: number, count: number): number {
+/**
+ * The end (24:00 UTC+8, as ms) of the `count`th working day after the day of `time`. Not
+ * exported: a plain export is no method, and each byte of the bundle counts against the deploy
+ * transaction's argument bound.
+ */
+function workingDeadline(time: number, count: number): number {
   let day = beijingDay(time);
   for (let found = 0; found < count;) {
     day += 1;
@@ -911,8 +915,12 @@ export const receipts = query((args: { requester?: string; provider?: string; en
  * The citizen's view: every access to records about `subject`, newest first. A covert access
  * not yet disclosed at the current height is listed as such, with its disclosure height, never
  * left out. The purpose is not on chain; the parties' nodes add it for the person (ADR 0010).
+ * Only a top-level query (the node's) may ask: the public API refuses `sharing.usage` and serves
+ * the citizen's log through GET /v1/usage with the subject's proof, but a contract that called
+ * this from its own query would pass the log on through POST /v1/query, unseen by the API.
  */
 export const usage = query((args: { subject: string; after?: string; limit?: number }) => {
+  require(ctx().caller === null, 'usage: only at GET /v1/usage', 'UNAUTHORIZED');
   require(typeof args?.subject === 'string' && hashPattern.test(args.subject),
     'subject: a pseudonymous id (64 hex)', 'BAD_ARGUMENTS');
   return page(`us/${args.subject}#`, args, (_key, id) => {

@@ -508,5 +508,28 @@ export const cases = tests({
         responseHash: hash(6), outcome: 'served' }).status,
       'BAD_ARGUMENTS', 'raw ids never go on chain: subjects are 64-hex pseudonyms');
     } },
+  // Issue 12, point 11: POST /v1/query refuses sharing.usage, but a deployed contract's query
+  // could call it and hand the citizen's log to anyone through POST /v1/query.
+  'a contract cannot read the citizen\'s log through its own query': { deploy: false,
+    run(chain) {
+      const { p } = setUp(chain);
+      requested(ask(chain, p, licenceCode, ['name']));
+      ok(chain.call(p.marketNode, 'recordAccess', { request: fetchRequest(chain, p.taxStaff,
+        { subjects: [hash(42)] }), subjects: [hash(42)], responseHash: hash(6),
+      outcome: 'served' }));
+      const direct = chain.query('usage', { subject: hash(42) }) as unknown as
+        { items: unknown[] };
+      assert.equal(direct.items.length, 1, 'the node\'s own top-level query still reads it');
+      ok(chain.deployContract('relay'), 'deploy relay');
+      const relayed = (method: string, args: Record<string, unknown>): unknown =>
+        chain.queryContract('relay', 'relay', { contract: chain.name, method, args } as never);
+      assert.throws(() => relayed('usage', { subject: hash(42) }), (error: Error) => {
+        assert.equal((error as Error & { code?: string }).code, 'UNAUTHORIZED');
+        assert.match(error.message, /GET \/v1\/usage/);
+        return true;
+      });
+      const receipt = relayed('receipts', { requester: agencies.tax }) as { items: unknown[] };
+      assert.equal(receipt.items.length, 1, 'queries without personal fields stay callable');
+    } },
 });
 export { cases as tests };
