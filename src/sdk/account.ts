@@ -2,8 +2,8 @@
 // nonce from the node once, then numbers its transactions locally so that many can be in flight
 // at once without waiting for each other.
 import {
-  asChainId, encodeExchangeRequest, encodeReceiptReaderProof, exchangeRequestSignBytes,
-  receiptReaderSignBytes, toHex,
+  ErrorCode, asChainId, encodeExchangeRequest, encodeReceiptReaderProof,
+  exchangeRequestSignBytes, isZwError, receiptReaderSignBytes, toHex,
 } from '../core/index.js';
 import type { CborValue, ChainId, ExchangeAction, Height } from '../core/index.js';
 import { issueSubjectCredential, randomBytes, signSubjectRequest } from '../crypto/index.js';
@@ -21,6 +21,13 @@ export interface SendOptions {
 const defaultGasLimit = 1_000_000;
 const defaultValidForBlocks = 1_000;
 const heightRefreshMs = 5_000;
+
+/**
+ * Answers by which the node says it did not admit a transaction: its nonce was not used, so the
+ * account must not skip it (a skipped nonce would hold every later transaction until expiry).
+ */
+const notAdmittedCodes: ReadonlySet<string> = new Set([ErrorCode.RATE_LIMITED,
+  ErrorCode.MEMPOOL_FULL, ErrorCode.TOO_MANY_CONNECTIONS]);
 
 export class Account {
   private next: Promise<{ chainId: ChainId; nonce: number; height: number }> | undefined;
@@ -73,6 +80,11 @@ export class Account {
   /** Builds and signs a transaction with the next local nonce; returns its encoded bytes. */
   async build(contract: string, method: string, args: CborValue, options: SendOptions = {}):
     Promise<Uint8Array> {
+    return (await this.signNext(contract, method, args, options)).bytes;
+  }
+
+  private async signNext(contract: string, method: string, args: CborValue,
+    options: SendOptions): Promise<{ bytes: Uint8Array; nonce: number }> {
     const info = await this.chainInfo();
     const nonce = this.nonce;
     this.nonce += 1;
@@ -87,7 +99,7 @@ export class Account {
       method,
       args,
     });
-    return encodeTx(tx);
+    return { bytes: encodeTx(tx), nonce };
   }
 
   /**
@@ -139,7 +151,22 @@ export class Account {
 
   async send(contract: string, method: string, args: CborValue, options: SendOptions = {}):
     Promise<string> {
-    return this.client.submit(await this.build(contract, method, args, options));
+    const { bytes, nonce } = await this.signNext(contract, method, args, options);
+    try {
+      return await this.client.submit(bytes);
+    } catch (error) {
+      if (isZwError(error) && notAdmittedCodes.has(error.code)) this.giveBack(nonce);
+      throw error;
+    }
+  }
+
+  /**
+   * Takes back a nonce the node did not admit: reused by the next transaction when none was
+   * signed after it, else the nonce is read from the node again (later ones fill in behind).
+   */
+  private giveBack(nonce: number): void {
+    if (this.nonce === nonce + 1) this.nonce = nonce;
+    else this.resync();
   }
 
   async sendAndWait(
