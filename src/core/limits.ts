@@ -85,8 +85,11 @@ export const limits = {
   /** Contract and method names. */
   contractNameBytesMax: 64,
   methodNameBytesMax: 64,
-  /** Encoded transaction arguments. */
-  argsBytesMax: 32 * 1024,
+  /**
+   * Encoded transaction arguments: room for a deployment's bundle (contractSourceBytesMax) and
+   * its init arguments, while the whole transaction stays within txBytesMax.
+   */
+  argsBytesMax: 63 * 1024,
   /** State keys and values, per entry. */
   stateKeyBytesMax: 256,
   stateValueBytesMax: 64 * 1024,
