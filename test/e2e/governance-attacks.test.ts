@@ -25,19 +25,11 @@ import {
   adminAccount, launcher, startNetwork, startNodeProcess, waitForNode,
 } from '../helpers/network.js';
 import type { RunningNetwork } from '../helpers/network.js';
+import { approvalSource } from '../system/harness.js';
 
 const suite = getSuite('intl');
 
-/** A contract whose init names the data authority; `tag` makes each version's source unique. */
-function source(tag: string): string {
-  return `exports.init = { kind: 'tx', run: function (args) {
-  Zhengwu.state.set('authority', args === null ? null : args.authority); return null; } };
-exports.authority = { kind: 'query', run: function () {
-  return Zhengwu.state.get('authority') ?? null; } };
-exports.whoami = { kind: 'tx', run: function () {
-  return { agency: Zhengwu.ctx.agency, roles: Zhengwu.ctx.roles, tag: '${tag}' }; } };
-`;
-}
+const source = approvalSource;
 
 function status(view: TxView): string {
   return view.status === 'committed' ? view.receipt.status : view.status;

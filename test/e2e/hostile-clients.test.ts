@@ -7,6 +7,7 @@
 // (Point 4, idle connections, is test/e2e/idle-connections.test.ts.)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -38,6 +39,17 @@ async function outcome(call: Promise<unknown>): Promise<string> {
   }
 }
 
+/** Reads a node's JSON answer: its HTTP status and error code ('ok' when it has none). */
+function answerOf(response: IncomingMessage,
+  done: (answer: { status: number; code: string }) => void): void {
+  const chunks: Buffer[] = [];
+  response.on('data', (chunk: Buffer) => chunks.push(chunk));
+  response.on('end', () => {
+    const answer = JSON.parse(Buffer.concat(chunks).toString()) as { code?: string };
+    done({ status: response.statusCode ?? 0, code: answer.code ?? 'ok' });
+  });
+}
+
 /**
  * POSTs a JSON body on a connection of its own (no keep-alive reuse, so a large body never
  * races the server closing an idle kept-alive socket) and returns the status and error code.
@@ -48,14 +60,7 @@ function postJson(url: string, body: string | Uint8Array):
     const type = typeof body === 'string' ? 'application/json' : 'application/octet-stream';
     const request = httpRequest(url, { method: 'POST', agent: false,
       headers: { 'content-type': type, 'content-length': Buffer.byteLength(body) } },
-    (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const answer = JSON.parse(Buffer.concat(chunks).toString()) as { code?: string };
-        resolve({ status: response.statusCode ?? 0, code: answer.code ?? 'ok' });
-      });
-    });
+    (response) => answerOf(response, resolve));
     request.on('error', reject);
     request.end(body);
   });
@@ -67,11 +72,8 @@ function declareJson(url: string, length: number): Promise<{ status: number; cod
     const request = httpRequest(url, { method: 'POST', agent: false,
       headers: { 'content-type': 'application/json', 'content-length': length } },
     (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const answer = JSON.parse(Buffer.concat(chunks).toString()) as { code?: string };
-        resolve({ status: response.statusCode ?? 0, code: answer.code ?? 'ok' });
+      answerOf(response, (answer) => {
+        resolve(answer);
         request.destroy();
       });
     });

@@ -17,18 +17,10 @@ import type { DriverHalt } from '../../src/node/consensus-driver.js';
 import { Account, ZhengwuClient } from '../../src/sdk/index.js';
 import { adminAccount, launcher, makeNetwork, waitForNode } from '../helpers/network.js';
 import type { NodeProcess, TestNetwork } from '../helpers/network.js';
+import { deployToJsonPair, toJsonAttack } from '../vm/stack-attacks.js';
 
 const suite = getSuite('intl');
 const passphrase = 'test passphrase';
-
-const toJsonAttack = (next: string): string => `
-const tx = (run) => ({ kind: 'tx', run });
-function mk(n, args) {
-  return { toJSON() { return n === 0 ? ${next} : [mk(n - 1, args)]; } };
-}
-exports.attack = tx((args) => JSON.stringify(mk(args.depth, args)).length);
-exports.ping = tx(() => 'pong');
-`;
 
 function account(dir: string, file: string, client: ZhengwuClient): Account {
   return new Account(suite, openKeystore(readFileSync(join(dir, file), 'utf8'), passphrase),
@@ -142,15 +134,7 @@ describe('a block the node cannot execute', () => {
       node = startProcess(first.home);
       const client = new ZhengwuClient({ url: first.api });
       await waitForNode(client, node);
-      const deployer = new Account(suite, openKeystore(
-        readFileSync(join(network.dir, 'admin.key'), 'utf8'),
-        readFileSync(join(network.dir, 'admin.passphrase'), 'utf8').trim()), client);
-      for (const [name, next] of [['json-a', `Zhengwu.call('json-b', 'attack', args)`],
-        ['json-b', '0']] as const) {
-        const deployed = await deployer.sendAndWait('contracts', 'deploy',
-          { name, source: toJsonAttack(next), version: '1.0.0' });
-        expect(deployed.status === 'committed' && deployed.receipt.status).toBe('ok');
-      }
+      await deployToJsonPair(network.dir, client);
       await adminAccount(network.dir, first.name, client)
         .send('json-a', 'attack', { depth: 3_000 }, { gasLimit: 9_000_000 });
       expect(await node.exited).toBe(3);

@@ -15,18 +15,11 @@ import {
   adminAccount, launcher, makeNetwork, startNetwork, startNodeProcess, waitForNode,
 } from '../helpers/network.js';
 import type { NodeProcess, RunningNetwork, TestNetwork } from '../helpers/network.js';
-import { attackNames, stackAttackSource } from '../vm/stack-attacks.js';
+import {
+  attackNames, deployToJsonPair, stackAttackSource, toJsonAttack,
+} from '../vm/stack-attacks.js';
 
 const suite = getSuite('intl');
-
-const toJsonAttack = (next: string): string => `
-const tx = (run) => ({ kind: 'tx', run });
-function mk(n, args) {
-  return { toJSON() { return n === 0 ? ${next} : [mk(n - 1, args)]; } };
-}
-exports.attack = tx((args) => JSON.stringify(mk(args.depth, args)).length);
-exports.ping = tx(() => 'pong');
-`;
 
 function receiptOf(view: TxView): { status: string; error: string; gasUsed: number } {
   if (view.status !== 'committed') throw new Error(`not committed: ${view.status}`);
@@ -115,15 +108,7 @@ describe('native stack attacks on a four-node network', () => {
         processes[i] as NodeProcess)));
       const client = clients[0] as ZhengwuClient;
       await client.status().catch(() => client.status());
-      const deployer = new Account(suite, openKeystore(
-        readFileSync(join(network.dir, 'admin.key'), 'utf8'),
-        readFileSync(join(network.dir, 'admin.passphrase'), 'utf8').trim()), client);
-      for (const [name, next] of [['json-a', `Zhengwu.call('json-b', 'attack', args)`],
-        ['json-b', '0']] as const) {
-        const deployed = await deployer.sendAndWait('contracts', 'deploy',
-          { name, source: toJsonAttack(next), version: '1.0.0' });
-        expect(deployed.status === 'committed' && deployed.receipt.status).toBe('ok');
-      }
+      await deployToJsonPair(network.dir, client);
       const attacker = adminAccount(network.dir, 'tax', clients[1] as ZhengwuClient);
       const attack = await attacker.sendAndWait('json-a', 'attack', { depth: 3_000 },
         { gasLimit: 9_000_000 });

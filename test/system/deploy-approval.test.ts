@@ -10,18 +10,9 @@ import type { KeyPair } from '../../src/crypto/index.js';
 import { loadVm } from '../../src/node/index.js';
 import { initArgumentsHash } from '../../src/system/index.js';
 import type { VmModule } from '../../src/vm/index.js';
-import { SystemChain, agencyId, suite } from './harness.js';
+import { SystemChain, agencyId, approvalSource, suite } from './harness.js';
 
-/** A contract whose init names the data authority; `tag` makes each version's source unique. */
-function source(tag: string): string {
-  return `exports.init = { kind: 'tx', run: function (args) {
-  Zhengwu.state.set('authority', args === null ? null : args.authority); return null; } };
-exports.authority = { kind: 'query', run: function () {
-  return Zhengwu.state.get('authority') ?? null; } };
-exports.whoami = { kind: 'tx', run: function () {
-  return { agency: Zhengwu.ctx.agency, roles: Zhengwu.ctx.roles, tag: '${tag}' }; } };
-`;
-}
+const source = approvalSource;
 
 const sourceHash = (text: string): Uint8Array => suite.hash(utf8(text));
 

@@ -156,3 +156,14 @@ export class SystemChain {
 }
 
 export { caCert, decode };
+
+/** A contract whose init names the data authority; `tag` makes each version's source unique. */
+export function approvalSource(tag: string): string {
+  return `exports.init = { kind: 'tx', run: function (args) {
+  Zhengwu.state.set('authority', args === null ? null : args.authority); return null; } };
+exports.authority = { kind: 'query', run: function () {
+  return Zhengwu.state.get('authority') ?? null; } };
+exports.whoami = { kind: 'tx', run: function () {
+  return { agency: Zhengwu.ctx.agency, roles: Zhengwu.ctx.roles, tag: '${tag}' }; } };
+`;
+}

@@ -4,7 +4,40 @@
 // first probing how deep it can go with the stack budget its callers left, then going almost
 // that deep before it calls the next contract of the chain, so that a chain of
 // contractCallDepthMax + 1 contracts holds as much of the budget as QuickJS allows. Used by
-// test/vm/host-stack.test.ts and the network test test/e2e/vm-stack.test.ts.
+// test/vm/host-stack.test.ts and the network tests test/e2e/vm-stack.test.ts and vm-halt.test.ts.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { getSuite, openKeystore } from '../../src/crypto/index.js';
+import { Account } from '../../src/sdk/index.js';
+import type { ZhengwuClient } from '../../src/sdk/index.js';
+
+/** The issue's attack: a contract recursing through toJSON, calling `next` at the bottom. */
+export const toJsonAttack = (next: string): string => `
+const tx = (run) => ({ kind: 'tx', run });
+function mk(n, args) {
+  return { toJSON() { return n === 0 ? ${next} : [mk(n - 1, args)]; } };
+}
+exports.attack = tx((args) => JSON.stringify(mk(args.depth, args)).length);
+exports.ping = tx(() => 'pong');
+`;
+
+/**
+ * Deploys the issue's pair through a test network's development deployer (admin.key): json-a
+ * recurses through toJSON and at the bottom calls json-b, which recurses again.
+ */
+export async function deployToJsonPair(networkDir: string, client: ZhengwuClient):
+  Promise<void> {
+  const deployer = new Account(getSuite('intl'), openKeystore(
+    readFileSync(join(networkDir, 'admin.key'), 'utf8'),
+    readFileSync(join(networkDir, 'admin.passphrase'), 'utf8').trim()), client);
+  for (const [name, next] of [['json-a', `Zhengwu.call('json-b', 'attack', args)`],
+    ['json-b', '0']] as const) {
+    const deployed = await deployer.sendAndWait('contracts', 'deploy',
+      { name, source: toJsonAttack(next), version: '1.0.0' });
+    expect(deployed.status === 'committed' && deployed.receipt.status).toBe('ok');
+  }
+}
 
 /** Recursion modes: each `rec(n, at, bottom)` nests n levels, calls at(level), then bottom(). */
 export const stackModes = ['plain', 'json', 'getter', 'proxy', 'map', 'sort', 'replace',
